@@ -1,0 +1,42 @@
+/*
+** Types, limits and visibility shared by every C file of glean.
+** Plain C99: no Lua headers.
+*/
+#ifndef GL_TYPES_H
+#define GL_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+** Everything outside a file is prefixed gl_ and hidden, so that the shared
+** object exports luaopen_glean_core and nothing else.
+*/
+#if defined(__GNUC__) && !defined(_WIN32)
+#define GL_FUNC   __attribute__((visibility("hidden"))) extern
+#define GL_DATA   __attribute__((visibility("hidden"))) extern
+#else
+#define GL_FUNC   extern
+#define GL_DATA   extern
+#endif
+
+/*
+** Allocation goes through a function with lua_Alloc's signature, so that
+** from Lua every block comes from the state's allocator (lua_getallocf),
+** while fuzzers and tests can pass a plain realloc wrapper.
+*/
+typedef void *(*gl_Alloc) (void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* Status codes of the plain C layer (the Lua layer turns them into errors). */
+enum {
+  GL_OK = 0,
+  GL_ENOMEM,        /* an allocation failed */
+  GL_ETOOBIG        /* input larger than GL_MAX_TEXT */
+};
+
+/* Largest text one Doc can hold: offsets are stored in 32 bits. */
+#if !defined(GL_MAX_TEXT)
+#define GL_MAX_TEXT   ((size_t)UINT32_MAX - 1)
+#endif
+
+#endif
