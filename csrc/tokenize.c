@@ -417,7 +417,9 @@ static int abbrev_kind (const TokState *st, size_t a, size_t b) {
     }
   }
   if (kind == GL_ABBREV_NONE && is_initialism(s, a, b, &single_upper)) {
-    if (b - a > 1 || (single_upper && st->o->initials)) kind = GL_ABBREV_PLAIN;
+    /* a lone "I." is far more often the pronoun ending a sentence */
+    if (b - a > 1 || (single_upper && st->o->initials && s[a] != 'I'))
+      kind = GL_ABBREV_PLAIN;
   }
   return kind;
 }
@@ -433,23 +435,49 @@ static size_t apostrophe_before (const unsigned char *s, size_t a, size_t i) {
   return 0;
 }
 
+/* Is s[a..b) a clitic's letters after the apostrophe ("s", "ll", ...)? */
+static int clitic_suffix (const unsigned char *s, size_t a, size_t b) {
+  static const char *const suffixes[] = { "s", "m", "d", "ll", "re", "ve", NULL };
+  size_t k;
+  for (k = 0; suffixes[k]; k++)
+    if (ascii_ieq(s + a, b - a, suffixes[k])) return 1;
+  return 0;
+}
+
 /* Where the word s[a..b) splits off a clitic, or 0. */
 static size_t clitic_split (const unsigned char *s, size_t a, size_t b) {
-  static const char *const suffixes[] = { "s", "m", "d", "ll", "re", "ve", NULL };
-  size_t i, k;
+  size_t i;
   for (i = b; i > a; i--) {          /* last apostrophe */
     size_t ap = apostrophe_before(s, a, i);
     if (ap) {
       size_t at = i - ap;
       if (at == a) return 0;
-      for (k = 0; suffixes[k]; k++)
-        if (ascii_ieq(s + i, b - i, suffixes[k])) return at;
+      if (clitic_suffix(s, i, b)) return at;
       if (ascii_ieq(s + i, b - i, "t") && at > a + 1 && lower_ascii(s[at - 1]) == 'n')
         return at - 1;
       return 0;
     }
   }
   return 0;
+}
+
+/* Pre-tokenised text ("Japan 's", "do n't"): is the segment s[a..b), after
+** whitespace or at the start, an apostrophe and a clitic's letters, or "n't"?
+** Returns the end of the clitic, or 0. */
+static size_t loose_clitic (const TokState *st, size_t a, size_t b) {
+  const unsigned char *s = st->s;
+  size_t ap, e;
+  if (a > 0 && !(gl_ascii_class[s[a - 1]] & GL_A_SPACE)) return 0;
+  if (b - a == 3 && lower_ascii(s[a]) == 'n' && s[a + 1] == '\'' &&
+      lower_ascii(s[a + 2]) == 't')
+    return b;
+  if (b - a == 5 && lower_ascii(s[a]) == 'n' && apostrophe_before(s, a, a + 4) == 3 &&
+      lower_ascii(s[a + 4]) == 't')
+    return b;
+  ap = apostrophe_before(s, a, b);
+  if (ap == 0 || ap != b - a || b >= st->len) return 0;
+  e = gl_word_next(s, st->len, b);
+  return clitic_suffix(s, b, e) ? e : 0;
 }
 
 /* --- Numbers ------------------------------------------------------------ */
@@ -499,12 +527,13 @@ static size_t on_segment (TokState *st, size_t a, size_t b, int kind,
         return b + 1;
       }
     }
+    if (o->clitics && (e = loose_clitic(st, a, b)) != 0) {
+      *err = push_real(st, a, e, GL_KIND_WORD, GL_F_CLITIC);
+      return e;
+    }
     if (o->clitics && (e = clitic_split(s, a, b)) != 0) {
       *err = push_real(st, a, e, GL_KIND_WORD, 0);
-      if (!*err) {
-        st->t->tok[st->t->ntok - 1].flags &= (uint16_t)~GL_F_SPACE_AFTER;
-        *err = push_real(st, e, b, GL_KIND_WORD, GL_F_CLITIC);
-      }
+      if (!*err) *err = push_real(st, e, b, GL_KIND_WORD, GL_F_CLITIC);
       return b;
     }
   }
@@ -513,6 +542,10 @@ static size_t on_segment (TokState *st, size_t a, size_t b, int kind,
     return b;
   }
   else if (kind == GL_KIND_PUNCT) {
+    if (o->clitics && (e = loose_clitic(st, a, b)) != 0) {
+      *err = push_real(st, a, e, GL_KIND_WORD, GL_F_CLITIC);
+      return e;
+    }
     if (o->emails && b - a == 1 && s[a] == '@' && a > 0) {
       e = try_email(st, a);
       if (e == (size_t)-1) { *err = GL_ENOMEM; return b; }
@@ -562,22 +595,25 @@ static int ends_with_terminator (const gl_Tokens *t, const unsigned char *s,
   }
 }
 
-static int starts_lower_or_digit (const unsigned char *s, const gl_Token *k) {
+/* General category of the first character of token k. */
+static unsigned first_gc (const unsigned char *s, const gl_Token *k) {
   gl_Char ch;
-  unsigned gc;
   gl_char_at(s, k->stop, k->start, &ch);
-  gc = GL_P_GC(ch.props);
-  return gc == GL_GC_LL || gc == GL_GC_ND;
+  return GL_P_GC(ch.props);
 }
 
 /* Should a sentence break stand between tokens p and n? */
 static int keep_break (const gl_Tokens *t, const unsigned char *s,
                        const gl_TokOptions *o, size_t p, size_t n) {
   const gl_Token *prev = &t->tok[p], *next = &t->tok[n];
+  unsigned gc = first_gc(s, next);
   if (prev->flags & GL_F_PARA_AFTER) return 1;
   if (prev->flags & GL_F_NEWLINE_AFTER)
-    return !(o->hard_wraps && starts_lower_or_digit(s, next) &&
+    return !(o->hard_wraps && (gc == GL_GC_LL || gc == GL_GC_ND) &&
              !ends_with_terminator(t, s, p));
+  /* '“Why?” he asked.': UAX #29 breaks after '?' or '!' whatever follows
+  ** (SB11); a lower-case word on the same line continues the sentence. */
+  if (gc == GL_GC_LL) return 0;
   if (prev->flags & GL_F_ABBREV) {
     if (prev->abbrev == GL_ABBREV_PREFIX) return 0;
     return gl_is_sentence_opener(s + next->start, next->stop - next->start);
@@ -704,7 +740,10 @@ static size_t fast_step (TokState *st, size_t pos, int *err) {
     if (on_space(st, pos, e, breaks)) *err = GL_ENOMEM;
     return e;
   }
-  if ((c & (GL_A_PUNCT | GL_A_SYMBOL)) && s[pos] != '@' &&
+  /* '@' may end an e-mail's local part, '\'' start a clitic, and '_' joins
+  ** what follows (WB13b): those go the general way */
+  if ((c & (GL_A_PUNCT | GL_A_SYMBOL)) && s[pos] != '@' && s[pos] != '\'' &&
+      s[pos] != '_' &&
       (e == len || (s[e] < 0x80 && s[e] != s[pos]))) {
     unsigned flags = 0;
     if (c & GL_A_PUNCT) {
