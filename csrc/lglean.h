@@ -1,0 +1,29 @@
+/*
+** Declarations shared by the Lua binding files (l*.c).
+*/
+#ifndef GL_LGLEAN_H
+#define GL_LGLEAN_H
+
+#include "lua.h"
+#include "tokenize.h"
+
+#define GL_DOC_TYPE        "glean.Doc"
+#define GL_TOKENIZER_TYPE  "glean.Tokenizer"
+
+/* A tokenised text; the text itself is pinned as the user value. */
+typedef struct gl_LDoc {
+  const unsigned char *text;
+  size_t len;
+  gl_Tokens t;
+  gl_TokOptions opts;   /* as used; opts.abbrevs is not kept */
+  int closed;
+} gl_LDoc;
+
+/* Tokenises the string at index 'text' with 'o'; pushes the new Doc. */
+GL_FUNC gl_LDoc *gl_doc_new (lua_State *L, int text, const gl_TokOptions *o);
+/* The open Doc at index idx, or an argument error. */
+GL_FUNC gl_LDoc *gl_doc_check (lua_State *L, int idx);
+
+GL_FUNC void gl_open_doc (lua_State *L);       /* adds tokenizer, segments */
+
+#endif

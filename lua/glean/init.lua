@@ -1,0 +1,116 @@
+--- glean: fast information extraction from text.
+--
+-- The facade of the library: tokenisation and segmentation today; the
+-- gazetteer, rule and report layers build on the same Doc.
+--
+-- Positions are byte offsets, 1-based and inclusive, like `string.find`:
+-- `text:sub(start, stop)` is a token's text.
+--
+-- @module glean
+-- @usage
+-- local glean = require "glean"
+-- local doc = glean.tokenize("Sir Richard Moore, the head of MI6, warned.")
+-- for i, start, stop, kind in doc:tokens() do print(i, doc:text(i), kind) end
+
+local core = require "glean.core"
+
+local type, error, getmetatable = type, error, getmetatable
+
+local M = {}
+
+--- The version of glean.
+M._VERSION = "0.1.0"
+
+--- The Unicode version of the character tables ("15.0.0").
+M.unicode_version = core.unicode_version
+
+--- Creates a tokenizer whose options are validated once.
+-- Options (all booleans, defaults in brackets):
+--
+-- - `keep_space` [false]: whitespace runs become tokens of kind `space` or
+--   `newline`; otherwise they are skipped and only recorded as
+--   `space_after` on the token before.
+-- - `clitics` [true]: split possessive and contraction clitics, straight or
+--   curly apostrophe ("Putin’s" → "Putin" "’s", "don't" → "do" "n't").
+-- - `abbreviations` [true]: keep known abbreviations whole with their period
+--   ("Mr.", "Inc.", "U.S.", "e.g."); a list of strings adds to the built-in
+--   list (see `glean.abbreviations`), `false` turns it off.
+-- - `initials` [true]: keep a single capital and its period whole ("J.").
+-- - `urls`, `emails` [true]: URLs and e-mail addresses as one token.
+-- - `numbers` [true]: numbers keep their separators ("1,250.5"); `false`
+--   splits them ("1" "," "250" "." "5").
+-- - `emoji` [true]: emoji sequences (modifiers, ZWJ sequences, flags,
+--   keycaps) get kind `emoji`; `false` reports them as `symbol`.
+-- - `punct_runs` [true]: a run of one punctuation character is one token
+--   ("...", "--").
+-- - `hard_wraps` [true]: no sentence break at a single line break inside a
+--   sentence (the line ends without a terminator and the next line starts
+--   in lower case or with a digit).
+-- - `reference` [false]: bypass the ASCII fast paths and run every character
+--   through the general rules; the result is the same, only slower (the
+--   specs use it to check the fast paths).
+--
+-- Unknown option names raise an error.
+-- @tparam[opt] table opts options
+-- @treturn Tokenizer call it, or its `tokenize` method, with a text
+-- @usage
+-- local tk = glean.tokenizer{ clitics = false }
+-- local doc = tk("Putin’s speech")   --> 2 tokens
+function M.tokenizer(opts)
+  if opts ~= nil and type(opts) ~= "table" then
+    error("bad argument #1 to 'tokenizer' (table expected, got " .. type(opts) .. ")", 2)
+  end
+  return core.tokenizer(opts)
+end
+
+local default_tokenizer = core.tokenizer()
+local tokenizer_mt = getmetatable(default_tokenizer)
+
+local function is_tokenizer(x)
+  return type(x) == "userdata" and getmetatable(x) == tokenizer_mt
+end
+
+--- Tokenises a text into a Doc.
+-- The Doc keeps the text alive and holds the tokens in C arrays:
+-- `#doc`, `doc:token(i)` (start, stop, kind without a table), `doc[i]` (a
+-- view table with `text`, `start`, `stop`, `kind`, `lower`, `norm`, `shape`,
+-- `sentence`, `space_after` and the `is_*` flags), `doc:tokens()`,
+-- `doc:sentences()`, `doc:text(i [, j])`, `doc:span(i [, j])`. Negative
+-- indexes count from the end.
+-- @tparam string text UTF-8 text; malformed bytes become `invalid` tokens
+-- @tparam[opt] table|Tokenizer opts options (see `tokenizer`) or a tokenizer
+-- @treturn Doc
+-- @usage
+-- local doc = glean.tokenize("Putin’s U.S. visit")
+-- print(#doc, doc:text(2), doc[3].kind)   --> 4  ’s  word
+function M.tokenize(text, opts)
+  if type(text) ~= "string" then
+    error("bad argument #1 to 'tokenize' (string expected, got " .. type(text) .. ")", 2)
+  end
+  if opts == nil then return default_tokenizer(text) end
+  if is_tokenizer(opts) then return opts(text) end
+  if type(opts) ~= "table" then
+    error("bad argument #2 to 'tokenize' (table or tokenizer expected, got "
+          .. type(opts) .. ")", 2)
+  end
+  return core.tokenizer(opts)(text)
+end
+
+--- Start offsets of the UAX #29 segments of a text.
+-- Follows Unicode Standard Annex #29 exactly (spaces and punctuation are
+-- segments too); a maximal invalid UTF-8 subsequence counts as one U+FFFD.
+-- @tparam string text
+-- @tparam string kind `"word"` or `"sentence"`
+-- @treturn {int,...} 1-based byte offsets, in order
+-- @usage
+-- glean.segments("Hi, you.", "word")   --> {1, 3, 4, 5, 8}
+M.segments = core.segments
+
+--- The built-in abbreviations.
+-- @treturn table maps each abbreviation to `"prefix"` (announces a name or
+-- number, never ends a sentence on its line) or `"plain"`
+-- @usage
+-- print(glean.abbreviations()["Mr."])   --> prefix
+M.abbreviations = core.abbreviations
+
+return M
