@@ -24,14 +24,14 @@ typedef struct LTokenizer {
 /* Boolean options, in the order of their fields in gl_TokOptions. */
 static const char *const bool_options[] = {
   "keep_space", "clitics", "abbreviations", "initials", "urls", "emails",
-  "numbers", "emoji", "punct_runs", "hard_wraps", "reference", NULL
+  "numbers", "emoji", "punct_runs", "hard_wraps", "sentences", "reference", NULL
 };
 
 static unsigned char *option_field (gl_TokOptions *o, int i) {
   unsigned char *fields[] = {
     &o->keep_space, &o->clitics, &o->abbreviations, &o->initials, &o->urls,
     &o->emails, &o->numbers, &o->emoji, &o->punct_runs, &o->hard_wraps,
-    &o->reference
+    &o->sentences, &o->reference
   };
   return fields[i];
 }
@@ -138,7 +138,7 @@ static int tk_tokenize (lua_State *L) {
 static int tk_options (lua_State *L) {
   LTokenizer *tk = tk_check(L, 1);
   int i;
-  lua_createtable(L, 0, 11);
+  lua_createtable(L, 0, 12);
   for (i = 0; bool_options[i] != NULL; i++) {
     lua_pushboolean(L, *option_field(&tk->opts, i));
     lua_setfield(L, -2, bool_options[i]);
@@ -266,8 +266,10 @@ static void push_view (lua_State *L, gl_LDoc *d, size_t i) {
   lua_setfield(L, -2, "norm");
   push_folded(L, s, n, FORM_SHAPE);
   lua_setfield(L, -2, "shape");
-  lua_pushinteger(L, (lua_Integer)gl_sentence_of(&d->t, i) + 1);
-  lua_setfield(L, -2, "sentence");
+  if (d->t.nsent > 0) {
+    lua_pushinteger(L, (lua_Integer)gl_sentence_of(&d->t, i) + 1);
+    lua_setfield(L, -2, "sentence");
+  }
   lua_pushinteger(L, (lua_Integer)i + 1);
   lua_setfield(L, -2, "index");
   for (f = 0; view_flags[f].name != NULL; f++) {
@@ -410,7 +412,7 @@ static int doc_sentence_count (lua_State *L) {
 static int doc_sentence_of (lua_State *L) {
   gl_LDoc *d = gl_doc_check(L, 1);
   lua_Integer i = token_index(luaL_checkinteger(L, 2), d->t.ntok);
-  if (i < 0) lua_pushnil(L);
+  if (i < 0 || d->t.nsent == 0) lua_pushnil(L);
   else lua_pushinteger(L, (lua_Integer)gl_sentence_of(&d->t, (size_t)i) + 1);
   return 1;
 }

@@ -19,6 +19,7 @@ void gl_tokopts_default (gl_TokOptions *o) {
   o->clitics = o->abbreviations = o->initials = o->urls = o->emails = 1;
   o->numbers = o->emoji = o->punct_runs = o->hard_wraps = 1;
   o->reference = 0;
+  o->sentences = 1;
   o->abbrevs = NULL;
 }
 
@@ -668,6 +669,59 @@ size_t gl_sentence_of (const gl_Tokens *t, size_t i) {
 ** ====================================================================== */
 
 /*
+** Length of the run of ASCII letters and digits at p (p[0] is one, at most
+** n bytes); *seen gets the union of their GL_A_UPPER, GL_A_LOWER and
+** GL_A_DIGIT classes. With SSE2 (every x86-64), 16 bytes per step: the
+** loop exit no longer costs one mispredicted branch per byte class change.
+*/
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+
+static inline unsigned in_range16 (__m128i v, char lo, char hi) {
+  /* bytes >= 0x80 are negative as signed chars, so never in range */
+  return (unsigned)_mm_movemask_epi8(_mm_and_si128(
+      _mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
+      _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1)))));
+}
+
+static inline size_t alnum_run (const unsigned char *p, size_t n,
+                                unsigned *seen) {
+  size_t i = 0;
+  unsigned up = 0, lo = 0, dg = 0;
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+    unsigned mu = in_range16(v, 'A', 'Z'), ml = in_range16(v, 'a', 'z');
+    unsigned md = in_range16(v, '0', '9');
+    unsigned m = mu | ml | md;
+    if (m != 0xFFFFu) {
+      unsigned keep = (1u << __builtin_ctz(~m)) - 1;
+      up |= mu & keep; lo |= ml & keep; dg |= md & keep;
+      i += (size_t)__builtin_ctz(~m);
+      *seen = (up ? GL_A_UPPER : 0) | (lo ? GL_A_LOWER : 0) | (dg ? GL_A_DIGIT : 0);
+      return i;
+    }
+    up |= mu; lo |= ml; dg |= md;
+    i += 16;
+  }
+  {
+    unsigned c, acc = (up ? GL_A_UPPER : 0) | (lo ? GL_A_LOWER : 0) | (dg ? GL_A_DIGIT : 0);
+    while (i < n && ((c = gl_ascii_class[p[i]]) & GL_A_ALNUM)) { acc |= c; i++; }
+    *seen = acc & GL_A_ALNUM;
+  }
+  return i;
+}
+#else
+static inline size_t alnum_run (const unsigned char *p, size_t n,
+                                unsigned *seen) {
+  size_t i = 0;
+  unsigned c, acc = 0;
+  while (i < n && ((c = gl_ascii_class[p[i]]) & GL_A_ALNUM)) { acc |= c; i++; }
+  *seen = acc & GL_A_ALNUM;
+  return i;
+}
+#endif
+
+/*
 ** Handles the common cases at a segment boundary pos without decoding or
 ** classifying twice: a run of ASCII letters and digits that UAX #29 ends
 ** there (the next byte is ASCII and can join nothing), a run of ASCII
@@ -680,11 +734,10 @@ static size_t fast_step (TokState *st, size_t pos, int *err) {
   size_t len = st->len, e = pos + 1;
   unsigned c = gl_ascii_class[s[pos]];
   if (c & GL_A_ALNUM) {
-    unsigned seen = c, flags = 0;
-    while (e < len && ((c = gl_ascii_class[s[e]]) & GL_A_ALNUM)) {
-      seen |= c;
-      e++;
-    }
+    unsigned seen, flags = 0;
+    size_t stop;
+    e = pos + alnum_run(s + pos, len - pos, &seen);
+    if (e < len) c = gl_ascii_class[s[e]];
     if (e < len && (s[e] >= 0x80 || (c & GL_A_JOINER))) {
       /* ',' ';' ':' join only digits to digits or letters to letters (WB6,
       ** WB7, WB11, WB12), so an ASCII non-alphanumeric after them settles
@@ -713,8 +766,15 @@ static size_t fast_step (TokState *st, size_t pos, int *err) {
       }
     }
     else flags = GL_F_DIGIT;
-    if (push_token(st->t, pos, e, (flags & GL_F_DIGIT) ? GL_KIND_NUMBER : GL_KIND_WORD,
-                   flags)) {
+    stop = e;
+    /* the usual single space before another ASCII token: record it here */
+    if (e + 1 < len && s[e] == ' ' && s[e + 1] < 0x80 &&
+        !(gl_ascii_class[s[e + 1]] & GL_A_SPACE) && !st->o->keep_space) {
+      flags |= GL_F_SPACE_AFTER;
+      e++;
+    }
+    if (push_token(st->t, pos, stop,
+                   (flags & GL_F_DIGIT) ? GL_KIND_NUMBER : GL_KIND_WORD, flags)) {
       *err = GL_ENOMEM;
       return pos;
     }
@@ -805,5 +865,5 @@ int gl_tokenize (gl_Tokens *t, const unsigned char *s, size_t len,
       if (err) return err;
     }
   }
-  return find_sentences(t, s, len, o);
+  return o->sentences ? find_sentences(t, s, len, o) : GL_OK;
 }

@@ -51,6 +51,7 @@ typedef struct gl_TokOptions {
   unsigned char emoji;          /* emoji sequences get kind emoji */
   unsigned char punct_runs;     /* "..." "--" as one token */
   unsigned char hard_wraps;     /* no sentence break at a line wrapped mid-sentence */
+  unsigned char sentences;      /* find sentence boundaries */
   unsigned char reference;      /* general path only, no ASCII fast paths (tests) */
   const gl_AbbrevSet *abbrevs;  /* consulted when abbreviations is set */
 } gl_TokOptions;

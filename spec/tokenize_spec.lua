@@ -355,6 +355,16 @@ describe("tokenize: options", function()
     assert.same({ U(0x1F44D) .. "/symbol" }, kinds(U(0x1F44D), { emoji = false }))
   end)
 
+  it("sentences = false skips sentence boundaries", function()
+    local doc = glean.tokenize("One. Two.", { sentences = false })
+    assert.equal(4, #doc)
+    assert.equal(0, doc:sentence_count())
+    assert.is_nil(doc[3].sentence)
+    assert.is_false(doc[3].is_sentence_start)
+    assert.is_nil(doc:sentence_of(3))
+    for _ in doc:sentences() do error("no sentences expected") end
+  end)
+
   it("punct_runs = false keeps each character apart", function()
     assert.same({ "wait", ".", ".", "." }, texts("wait...", { punct_runs = false }))
   end)

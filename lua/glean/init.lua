@@ -46,6 +46,9 @@ M.unicode_version = core.unicode_version
 -- - `hard_wraps` [true]: no sentence break at a single line break inside a
 --   sentence (the line ends without a terminator and the next line starts
 --   in lower case or with a digit).
+-- - `sentences` [true]: find sentence boundaries; `false` saves the time
+--   when only tokens are wanted (then `doc:sentences()` yields nothing and
+--   token views have no `sentence`).
 -- - `reference` [false]: bypass the ASCII fast paths and run every character
 --   through the general rules; the result is the same, only slower (the
 --   specs use it to check the fast paths).
