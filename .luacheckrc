@@ -1,0 +1,13 @@
+-- luacheck configuration (`make lint`).
+std = "max"
+max_line_length = 100
+exclude_files = { "build/", "lua_modules/", ".luarocks/", "glean/" }
+files["spec/"] = { std = "+busted", max_line_length = 120 }
+files["bin/glean"] = { globals = { "package" } }
+files["rockspec/"] = {
+  globals = { "rockspec_format", "package", "version", "source", "description",
+              "dependencies", "build", "test" },
+}
+files[".busted"] = { std = "max" }
+files[".luarocks/"] = { globals = { "rocks_provided" } }
+files["tools/"] = { std = "lua54" }

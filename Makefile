@@ -1,0 +1,136 @@
+# glean: build, test and benchmark.
+#
+#   make            build glean.core for Lua 5.4 into build/lua5.4/ (no install)
+#   make test       install missing Debian packages, build for every runtime,
+#                   lint, check the generated tables and run all specs
+#   make demo       run glean on the bundled example article
+#   make help       list every target
+
+CC        ?= cc
+OPTFLAGS  ?= -O2
+WARNFLAGS  = -Wall -Wextra -Wpedantic -Wshadow
+CFLAGS_ALL = -std=c99 $(OPTFLAGS) -fPIC -fvisibility=hidden $(WARNFLAGS) $(CFLAGS)
+LDFLAGS_SO = -shared $(LDFLAGS)
+
+CSRC  := $(wildcard csrc/*.c)
+CHDR  := $(wildcard csrc/*.h)
+
+# Runtimes the suite runs on; the first is the primary one.
+RUNTIMES ?= lua5.4 lua5.3 lua5.2 lua5.1 luajit
+PRIMARY   = lua5.4
+INC_lua5.4  = /usr/include/lua5.4
+INC_lua5.3  = /usr/include/lua5.3
+INC_lua5.2  = /usr/include/lua5.2
+INC_lua5.1  = /usr/include/lua5.1
+INC_luajit  = /usr/include/luajit-2.1
+
+BUSTED = /usr/bin/busted
+UCD   ?= /usr/share/unicode
+SHARED ?= ../shared
+
+# Debian packages everything here needs (make deps installs the missing ones).
+DEBS = gcc make libc6-dev binutils \
+       lua5.4 liblua5.4-dev lua5.3 liblua5.3-dev lua5.2 liblua5.2-dev \
+       lua5.1 liblua5.1-0-dev luajit libluajit-5.1-dev \
+       lua-lpeg lua-busted luarocks lua-check lua-ldoc unicode-data \
+       libicu-dev valgrind
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all build-all deps test test-quick lint lint-c gen gen-check asan valgrind \
+        install demo bench docs clean help
+
+all: build/$(PRIMARY)/glean/core.so
+
+build/%/glean/core.so: $(CSRC) $(CHDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -I$(INC_$*) $(LDFLAGS_SO) -o $@ $(CSRC)
+
+build-all: $(foreach r,$(RUNTIMES),build/$(r)/glean/core.so)
+
+help:
+	@sed -n 's/^#   make/  make/p' Makefile
+	@echo "  make test-quick  specs on Lua 5.4 only"
+	@echo "  make lint        luacheck and a -Werror build against every Lua's headers"
+	@echo "  make gen         regenerate csrc/unicode_data.[ch] from $(UCD)"
+	@echo "  make gen-check   check that regenerating changes nothing"
+	@echo "  make asan        specs against an ASan+UBSan build"
+	@echo "  make valgrind    specs under valgrind memcheck"
+	@echo "  make bench       benchmarks (need $(SHARED)/corpus)"
+	@echo "  make install     luarocks make (into ./lua_modules; TREE=DIR to choose)"
+	@echo "  make docs        API reference with ldoc into build/doc"
+
+# Idempotent: asks dpkg which packages are missing and installs only those.
+deps:
+	@missing=$$(for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing" $$missing; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing \
+	  || { $(SUDO) apt-get update -q && \
+	       $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; }; \
+	fi
+
+test: deps
+	@$(MAKE) --no-print-directory build-all
+	@RUNTIMES="$(RUNTIMES)" UCD="$(UCD)" sh tools/check.sh
+
+test-quick: deps
+	@$(MAKE) --no-print-directory all
+	lua5.4 $(BUSTED) --cpath='build/lua5.4/?.so'
+
+lint: lint-c
+	luacheck .
+
+# A warning-free build against each runtime's headers.
+lint-c:
+	@for r in $(RUNTIMES); do \
+	  inc=$$(case $$r in luajit) echo $(INC_luajit);; *) echo /usr/include/$$r;; esac); \
+	  echo "cc -Werror against $$inc"; \
+	  $(CC) -std=c99 -O2 -fsyntax-only $(WARNFLAGS) -Werror -I$$inc $(CSRC) || exit 1; \
+	done
+
+gen:
+	lua5.4 tools/gen_unicode.lua $(UCD) csrc
+
+gen-check:
+	@mkdir -p build/gen-check
+	@lua5.4 tools/gen_unicode.lua $(UCD) build/gen-check 2>/dev/null
+	@cmp csrc/unicode_data.c build/gen-check/unicode_data.c && \
+	 cmp csrc/unicode_data.h build/gen-check/unicode_data.h && \
+	 echo "gen-check: generated tables are up to date"
+
+# Specs against an ASan+UBSan build. The interpreter is not instrumented, so
+# the ASan runtime is preloaded.
+ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+asan:
+	@mkdir -p build/asan/glean
+	$(CC) -std=c99 $(ASAN_FLAGS) -fPIC $(WARNFLAGS) -I$(INC_lua5.4) -shared \
+	  -o build/asan/glean/core.so $(CSRC)
+	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  lua5.4 $(BUSTED) --cpath='build/asan/?.so' --exclude-tags=install
+
+valgrind: all
+	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	  lua5.4 $(BUSTED) --cpath='build/lua5.4/?.so' --exclude-tags=install
+
+# luarocks make, with the project-local config in .luarocks/ (Debian's lpeg
+# is declared as provided). TREE defaults to ./lua_modules.
+TREE ?= lua_modules
+install: deps
+	luarocks --lua-version=5.4 make --tree=$(TREE) rockspec/glean-scm-1.rockspec
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	lua5.4 bin/glean tokenize examples/article.txt
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	sh bench/tokenize $(SHARED)/corpus
+
+docs:
+	ldoc -d build/doc .
+
+clean:
+	rm -rf build

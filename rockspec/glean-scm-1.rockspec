@@ -1,0 +1,47 @@
+rockspec_format = "3.0"
+package = "glean"
+version = "scm-1"
+source = {
+  url = "git+https://example.invalid/glean.git",
+}
+description = {
+  summary = "Fast information extraction from text, with a C core",
+  detailed = [[
+glean tokenises text (Unicode-correct, UAX #29 based, with byte offsets),
+splits sentences, and extracts entities, quotations and dates with rules
+written in Lua. The heavy work is done in C.
+]],
+  license = "MIT",
+  homepage = "https://example.invalid/glean",
+  labels = { "nlp", "text", "unicode", "tokenizer" },
+}
+dependencies = {
+  "lua >= 5.1, < 5.5",
+  "lpeg >= 1.0",
+}
+build = {
+  type = "builtin",
+  modules = {
+    ["glean.core"] = {
+      sources = {
+        "csrc/abbrev.c",
+        "csrc/ldoc.c",
+        "csrc/lglean.c",
+        "csrc/normalize.c",
+        "csrc/segment.c",
+        "csrc/tokenize.c",
+        "csrc/unicode_data.c",
+      },
+      incdirs = { "csrc" },
+    },
+    ["glean"] = "lua/glean/init.lua",
+    ["glean.cli"] = "lua/glean/cli.lua",
+  },
+  install = {
+    bin = { glean = "bin/glean" },
+  },
+  copy_directories = { "examples" },
+}
+test = {
+  type = "busted",
+}
