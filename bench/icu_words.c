@@ -13,8 +13,9 @@
 #include <unicode/ustring.h>
 #include <unicode/utext.h>
 
+#include "load_file.h"
+
 int main (int argc, char **argv) {
-  FILE *f;
   char *text;
   long size;
   UErrorCode st = U_ZERO_ERROR;
@@ -24,14 +25,7 @@ int main (int argc, char **argv) {
   long segments = 0, words = 0;
   int utf16 = argc > 2 && strcmp(argv[2], "utf16") == 0;
   if (argc < 2) { fprintf(stderr, "usage: %s FILE [utf8|utf16]\n", argv[0]); return 2; }
-  f = fopen(argv[1], "rb");
-  if (!f) { perror(argv[1]); return 1; }
-  fseek(f, 0, SEEK_END);
-  size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  text = malloc((size_t)size + 1);
-  if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) { perror("read"); return 1; }
-  fclose(f);
+  if ((text = load_file(argv[1], &size)) == NULL) return 1;
   if (utf16) {
     int32_t n = 0;
     u_strFromUTF8(NULL, 0, &n, text, (int32_t)size, &st);

@@ -13,6 +13,7 @@
 
 #include "tokenize.h"
 #include "segment.h"
+#include "load_file.h"
 
 static void *plain_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
   (void)ud; (void)osize;
@@ -32,7 +33,6 @@ static int cmp_double (const void *a, const void *b) {
 }
 
 int main (int argc, char **argv) {
-  FILE *f;
   unsigned char *text;
   long size;
   int repeats = argc > 2 ? atoi(argv[2]) : 5, r;
@@ -44,14 +44,7 @@ int main (int argc, char **argv) {
   struct rusage ru;
   if (argc < 2) { fprintf(stderr, "usage: %s FILE [REPEATS]\n", argv[0]); return 2; }
   if (repeats < 1 || repeats > 64) repeats = 5;
-  f = fopen(argv[1], "rb");
-  if (!f) { perror(argv[1]); return 1; }
-  fseek(f, 0, SEEK_END);
-  size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  text = malloc((size_t)size + 1);
-  if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) { perror("read"); return 1; }
-  fclose(f);
+  if ((text = (unsigned char *)load_file(argv[1], &size)) == NULL) return 1;
 
   gl_tokopts_default(&o);
   gl_abbrev_init(&abbrevs, plain_alloc, NULL);
