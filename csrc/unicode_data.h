@@ -113,9 +113,12 @@ enum {
 #define GL_FOLD_IDENTITY  0xFFu   /* fold length: maps to itself */
 #define GL_FOLD_MAX_EXPANSION 3  /* folded bytes per input byte, at most */
 
+/* Folded forms (see normalize.h). */
+enum { GL_FORM_LOWER, GL_FORM_NORM, GL_FORM_CASE, GL_FORM_ACCENT, GL_FORM_UNIFY, GL_FORM_COUNT };
+
 typedef struct gl_FoldEntry {
-  uint16_t lower_off, norm_off;   /* offsets into gl_fold_pool */
-  uint8_t lower_len, norm_len;    /* byte lengths, or GL_FOLD_IDENTITY */
+  uint16_t off[GL_FORM_COUNT];    /* offsets into gl_fold_pool */
+  uint8_t len[GL_FORM_COUNT];     /* byte lengths, or GL_FOLD_IDENTITY */
 } gl_FoldEntry;
 
 GL_DATA const char gl_unicode_version[];
@@ -124,8 +127,8 @@ GL_DATA const uint16_t gl_props_stage1[8704];
 GL_DATA const uint16_t gl_props_stage2[33920];
 GL_DATA const uint8_t gl_fold_stage1[8704];
 GL_DATA const uint16_t gl_fold_stage2[6272];
-GL_DATA const gl_FoldEntry gl_fold_entries[1572];
-GL_DATA const unsigned char gl_fold_pool[4325];
+GL_DATA const gl_FoldEntry gl_fold_entries[1631];
+GL_DATA const unsigned char gl_fold_pool[4407];
 GL_DATA const uint32_t gl_quote_ranges[13][2];
 GL_DATA const uint32_t gl_emoji_presentation_ranges[81][2];
 

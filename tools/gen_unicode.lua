@@ -221,14 +221,22 @@ local function accent_fold(cp)
   return utf8.char(cp)
 end
 
-local function lower_of(cp)
-  return utf8_of(casefold[cp] or { cp })
+local function unify(cp)
+  return UNIFY[cp] or utf8.char(cp)
 end
 
-local function norm_of(cp)
-  local parts = {}
-  for _, x in ipairs(casefold[cp] or { cp }) do parts[#parts + 1] = accent_fold(x) end
-  return table.concat(parts)
+-- The forms, in the order of GL_FORM_* in C: full case folding; the
+-- matching form (case fold, then accent fold and unify); case fold and
+-- unify; accent fold and unify without case folding; unify only.
+local FORM_NAMES = { "LOWER", "NORM", "CASE", "ACCENT", "UNIFY" }
+local function forms_of(cp)
+  local folded = casefold[cp] or { cp }
+  local norm, case = {}, {}
+  for i, x in ipairs(folded) do
+    norm[i] = accent_fold(x)
+    case[i] = unify(x)
+  end
+  return { utf8_of(folded), table.concat(norm), table.concat(case), accent_fold(cp), unify(cp) }
 end
 
 ---------------------------------------------------------------- table building
@@ -287,20 +295,24 @@ local function pool_ref(s, cp)
 end
 
 local max_expansion = 1   -- bytes out per byte in, over all code points
-local fold_entries, fold_key_index = { { 0, IDENTITY, 0, IDENTITY } }, { ["0,255,0,255"] = 0 }
+local identity_entry = {}
+for i = 1, #FORM_NAMES do identity_entry[2 * i - 1], identity_entry[2 * i] = 0, IDENTITY end
+local fold_entries = { identity_entry }
+local fold_key_index = { [table.concat(identity_entry, ",")] = 0 }
 local fold = {}
 for cp = 0, MAXCP - 1 do
   local g = gc[cp]
   local k = 0
   if g and g ~= GC.Cs and g ~= GC.Cn then
-    local lower, norm, width = lower_of(cp), norm_of(cp), #utf8.char(cp)
-    max_expansion = math.max(max_expansion, -(-#lower // width), -(-#norm // width))
-    local lo, ll = pool_ref(lower, cp)
-    local no, nl = pool_ref(norm, cp)
-    local key = lo .. "," .. ll .. "," .. no .. "," .. nl
+    local width, entry = #utf8.char(cp), {}
+    for i, form in ipairs(forms_of(cp)) do
+      max_expansion = math.max(max_expansion, -(-#form // width))
+      entry[2 * i - 1], entry[2 * i] = pool_ref(form, cp)
+    end
+    local key = table.concat(entry, ",")
     k = fold_key_index[key]
     if not k then
-      fold_entries[#fold_entries + 1] = { lo, ll, no, nl }
+      fold_entries[#fold_entries + 1] = entry
       k = #fold_entries - 1
       fold_key_index[key] = k
     end
@@ -430,9 +442,12 @@ h[#h + 1] = ([[
 #define GL_FOLD_IDENTITY  0xFFu   /* fold length: maps to itself */
 #define GL_FOLD_MAX_EXPANSION %d  /* folded bytes per input byte, at most */
 
+/* Folded forms (see normalize.h). */
+enum { %s, GL_FORM_COUNT };
+
 typedef struct gl_FoldEntry {
-  uint16_t lower_off, norm_off;   /* offsets into gl_fold_pool */
-  uint8_t lower_len, norm_len;    /* byte lengths, or GL_FOLD_IDENTITY */
+  uint16_t off[GL_FORM_COUNT];    /* offsets into gl_fold_pool */
+  uint8_t len[GL_FORM_COUNT];     /* byte lengths, or GL_FOLD_IDENTITY */
 } gl_FoldEntry;
 
 GL_DATA const char gl_unicode_version[];
@@ -463,6 +478,11 @@ static inline const gl_FoldEntry *gl_fold_entry (uint32_t cp) {
 
 #endif
 ]]):format(ptab.shift, ftab.shift, max_expansion,
+           (function()
+             local names = {}
+             for i, n in ipairs(FORM_NAMES) do names[i] = "GL_FORM_" .. n end
+             return table.concat(names, ", ")
+           end)(),
            ptab.w1 == 1 and "uint8_t" or "uint16_t", #ptab.stage1,
            #ptab.blocks << ptab.shift,
            ftab.w1 == 1 and "uint8_t" or "uint16_t", #ftab.stage1,
@@ -489,8 +509,10 @@ emit_array(c, "uint16_t", "gl_fold_stage2", flatten(ftab.blocks), 12, "%d")
 
 c[#c + 1] = ("const gl_FoldEntry gl_fold_entries[%d] = {\n"):format(#fold_entries)
 for i, e in ipairs(fold_entries) do
-  c[#c + 1] = ("  {%d,%d,%d,%d}%s\n")
-    :format(e[1], e[3], e[2], e[4], i < #fold_entries and "," or "")
+  local offs, lens = {}, {}
+  for f = 1, #FORM_NAMES do offs[f], lens[f] = e[2 * f - 1], e[2 * f] end
+  c[#c + 1] = ("  {{%s},{%s}}%s\n"):format(table.concat(offs, ","), table.concat(lens, ","),
+                                         i < #fold_entries and "," or "")
 end
 c[#c + 1] = "};\n\n"
 
