@@ -16,11 +16,6 @@
 ** Tokenizer
 ** ====================================================================== */
 
-typedef struct LTokenizer {
-  gl_TokOptions opts;
-  gl_AbbrevSet abbrevs;
-} LTokenizer;
-
 /* Boolean options, in the order of their fields in gl_TokOptions. */
 static const char *const bool_options[] = {
   "keep_space", "clitics", "abbreviations", "initials", "urls", "emails",
@@ -36,12 +31,21 @@ static unsigned char *option_field (gl_TokOptions *o, int i) {
   return fields[i];
 }
 
-static void memory_error (lua_State *L) {
+int gl_memory_error (lua_State *L) {
   lua_pushliteral(L, "not enough memory");
-  lua_error(L);
+  return lua_error(L);
 }
 
-static void add_user_abbrevs (lua_State *L, LTokenizer *tk, int list) {
+#define memory_error(L)   ((void)gl_memory_error(L))
+
+int gl_same_tokens (const gl_TokOptions *a, const gl_TokOptions *b) {
+  return a->clitics == b->clitics && a->abbreviations == b->abbreviations &&
+         a->initials == b->initials && a->urls == b->urls &&
+         a->emails == b->emails && a->numbers == b->numbers &&
+         a->punct_runs == b->punct_runs;
+}
+
+static void add_user_abbrevs (lua_State *L, gl_LTokenizer *tk, int list) {
   size_t i, n = gl_rawlen(L, list);
   for (i = 1; i <= n; i++) {
     size_t len;
@@ -59,7 +63,7 @@ static void add_user_abbrevs (lua_State *L, LTokenizer *tk, int list) {
 }
 
 /* Reads the options table at idx into tk; raises on any unknown key. */
-static void read_options (lua_State *L, int idx, LTokenizer *tk) {
+static void read_options (lua_State *L, int idx, gl_LTokenizer *tk) {
   int user_list = 0;
   gl_tokopts_default(&tk->opts);
   if (lua_isnoneornil(L, idx)) goto defaults;
@@ -107,9 +111,9 @@ defaults:
 static int tk_new (lua_State *L) {
   void *ud;
   lua_Alloc allocf = lua_getallocf(L, &ud);
-  LTokenizer *tk;
+  gl_LTokenizer *tk;
   lua_settop(L, 1);
-  tk = (LTokenizer *)gl_newuserdata(L, sizeof(LTokenizer));
+  tk = (gl_LTokenizer *)gl_newuserdata(L, sizeof(gl_LTokenizer));
   gl_tokopts_default(&tk->opts);          /* harmless state before raising */
   gl_abbrev_init(&tk->abbrevs, allocf, ud);
   luaL_getmetatable(L, GL_TOKENIZER_TYPE);
@@ -118,25 +122,27 @@ static int tk_new (lua_State *L) {
   return 1;
 }
 
-static LTokenizer *tk_check (lua_State *L, int idx) {
-  return (LTokenizer *)luaL_checkudata(L, idx, GL_TOKENIZER_TYPE);
+gl_LTokenizer *gl_tokenizer_check (lua_State *L, int idx) {
+  return (gl_LTokenizer *)luaL_checkudata(L, idx, GL_TOKENIZER_TYPE);
 }
 
+#define tk_check   gl_tokenizer_check
+
 static int tk_gc (lua_State *L) {
-  LTokenizer *tk = tk_check(L, 1);
+  gl_LTokenizer *tk = tk_check(L, 1);
   gl_abbrev_free(&tk->abbrevs);
   return 0;
 }
 
 static int tk_tokenize (lua_State *L) {
-  LTokenizer *tk = tk_check(L, 1);
+  gl_LTokenizer *tk = tk_check(L, 1);
   luaL_checktype(L, 2, LUA_TSTRING);
   gl_doc_new(L, 2, &tk->opts);
   return 1;
 }
 
 static int tk_options (lua_State *L) {
-  LTokenizer *tk = tk_check(L, 1);
+  gl_LTokenizer *tk = tk_check(L, 1);
   int i;
   lua_createtable(L, 0, 12);
   for (i = 0; bool_options[i] != NULL; i++) {
@@ -242,6 +248,7 @@ static const struct { const char *name; unsigned flag; } view_flags[] = {
   { "is_sentence_start", GL_F_SENT_START }, { "space_after", GL_F_SPACE_AFTER },
   { "newline_after", GL_F_NEWLINE_AFTER }, { "paragraph_after", GL_F_PARA_AFTER },
   { "is_abbrev", GL_F_ABBREV }, { "is_clitic", GL_F_CLITIC },
+  { "has_lower", GL_F_HAS_LOWER }, { "has_upper", GL_F_HAS_UPPER },
   { NULL, 0 }
 };
 

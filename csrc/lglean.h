@@ -10,6 +10,12 @@
 #define GL_DOC_TYPE        "glean.Doc"
 #define GL_TOKENIZER_TYPE  "glean.Tokenizer"
 
+/* A tokenizer: validated options and its abbreviation set. */
+typedef struct gl_LTokenizer {
+  gl_TokOptions opts;
+  gl_AbbrevSet abbrevs;
+} gl_LTokenizer;
+
 /* A tokenised text; the text itself is pinned as the user value. */
 typedef struct gl_LDoc {
   const unsigned char *text;
@@ -24,6 +30,14 @@ GL_FUNC gl_LDoc *gl_doc_new (lua_State *L, int text, const gl_TokOptions *o);
 /* The open Doc at index idx, or an argument error. */
 GL_FUNC gl_LDoc *gl_doc_check (lua_State *L, int idx);
 
-GL_FUNC void gl_open_doc (lua_State *L);       /* adds tokenizer, segments */
+/* The Tokenizer at index idx, or an argument error. */
+GL_FUNC gl_LTokenizer *gl_tokenizer_check (lua_State *L, int idx);
+/* Are two option sets tokenising alike (same token boundaries)? */
+GL_FUNC int gl_same_tokens (const gl_TokOptions *a, const gl_TokOptions *b);
+/* Raises "not enough memory". */
+GL_FUNC int gl_memory_error (lua_State *L);
+
+GL_FUNC void gl_open_doc (lua_State *L);        /* tokenizer, segments */
+GL_FUNC void gl_open_gazetteer (lua_State *L);  /* gazetteer, load */
 
 #endif

@@ -193,6 +193,8 @@ static int classify (const unsigned char *s, size_t a, size_t b,
     if (n_quote == n_chars) flags |= GL_F_QUOTE;
     if (n_bracket == n_chars) flags |= GL_F_BRACKET;
   }
+  if (n_lower) flags |= GL_F_HAS_LOWER;
+  if (n_upper || n_title) flags |= GL_F_HAS_UPPER;
   if (n_upper && !n_lower && !n_title) flags |= GL_F_UPPER;
   if (n_lower && !n_upper && !n_title) flags |= GL_F_LOWER;
   if (first_cased == 1 && (n_upper + n_title + n_lower == 1 || lower_after_first))
@@ -750,6 +752,8 @@ static size_t fast_step (TokState *st, size_t pos, int *err) {
         return pos;
     }
     if (seen & (GL_A_UPPER | GL_A_LOWER)) {   /* a word; flags as classify() */
+      if (seen & GL_A_LOWER) flags |= GL_F_HAS_LOWER;
+      if (seen & GL_A_UPPER) flags |= GL_F_HAS_UPPER;
       if (!(seen & GL_A_DIGIT)) flags |= GL_F_ALPHA;
       if (!(seen & GL_A_LOWER)) flags |= GL_F_UPPER;
       else if (!(seen & GL_A_UPPER)) flags |= GL_F_LOWER;

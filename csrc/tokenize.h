@@ -32,6 +32,8 @@ enum {
 #define GL_F_PARA_AFTER     0x0800u  /* ... and a blank line */
 #define GL_F_ABBREV         0x1000u  /* abbreviation or initial with its period */
 #define GL_F_CLITIC         0x2000u  /* clitic split from the word before */
+#define GL_F_HAS_LOWER      0x4000u  /* has a lower-case letter */
+#define GL_F_HAS_UPPER      0x8000u  /* has an upper-case or title-case letter */
 
 typedef struct gl_Token {
   uint32_t start, stop;   /* 0-based byte range [start, stop) */

@@ -29,7 +29,8 @@ end
 
 local FLAGS = { "is_title", "is_upper", "is_lower", "is_alpha", "is_digit", "is_punct",
                 "is_quote", "is_bracket", "is_sentence_start", "space_after",
-                "newline_after", "paragraph_after", "is_abbrev", "is_clitic" }
+                "newline_after", "paragraph_after", "is_abbrev", "is_clitic",
+                "has_lower", "has_upper" }
 
 local function signature(doc)
   local out = {}

@@ -177,6 +177,15 @@ describe("tokenize: token views", function()
     assert.is_false(glean.tokenize("1990s")[1].is_title)
   end)
 
+  it("tell whether a token has lower-case or upper-case letters", function()
+    local d = glean.tokenize("iPhone MI6 the 42 Éric")
+    assert.same({ true, true }, { d[1].has_lower, d[1].has_upper })
+    assert.same({ false, true }, { d[2].has_lower, d[2].has_upper })
+    assert.same({ true, false }, { d[3].has_lower, d[3].has_upper })
+    assert.same({ false, false }, { d[4].has_lower, d[4].has_upper })
+    assert.same({ true, true }, { d[5].has_lower, d[5].has_upper })
+  end)
+
   it("call McDonald capitalised and iPhone neither", function()
     assert.is_true(glean.tokenize("McDonald")[1].is_title)
     local t = glean.tokenize("iPhone")[1]
