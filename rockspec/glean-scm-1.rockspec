@@ -25,8 +25,11 @@ build = {
     ["glean.core"] = {
       sources = {
         "csrc/abbrev.c",
+        "csrc/gazetteer.c",
         "csrc/ldoc.c",
+        "csrc/lgazetteer.c",
         "csrc/lglean.c",
+        "csrc/match.c",
         "csrc/normalize.c",
         "csrc/segment.c",
         "csrc/tokenize.c",
@@ -36,6 +39,8 @@ build = {
     },
     ["glean"] = "lua/glean/init.lua",
     ["glean.cli"] = "lua/glean/cli.lua",
+    ["glean.gazetteer"] = "lua/glean/gazetteer.lua",
+    ["glean.json"] = "lua/glean/json.lua",
   },
   install = {
     bin = { glean = "bin/glean" },

@@ -109,6 +109,26 @@ end
 -- glean.segments("Hi, you.", "word")   --> {1, 3, 4, 5, 8}
 M.segments = core.segments
 
+local gazetteer = require "glean.gazetteer"
+
+--- Creates a gazetteer builder (see `glean.gazetteer`).
+-- @function gazetteer
+-- @tparam[opt] table opts `case`, `accents` and tokenizer options
+-- @usage local g = glean.gazetteer{ case = "smart" }
+M.gazetteer = gazetteer.new
+
+--- Maps a compiled gazetteer file; a Matcher, or nil and a message.
+-- @function load
+-- @tparam string path
+-- @usage local m = assert(glean.load("names.glz"))
+M.load = gazetteer.load
+
+--- A Matcher over compiled gazetteer bytes held in a string.
+-- @function load_string
+-- @tparam string bytes
+-- @usage local m = assert(glean.load_string(blob))
+M.load_string = gazetteer.load_string
+
 --- The built-in abbreviations.
 -- @treturn table maps each abbreviation to `"prefix"` (announces a name or
 -- number, never ends a sentence on its line) or `"plain"`
