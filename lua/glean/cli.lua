@@ -54,7 +54,12 @@ local function parse_args(argv, spec)
           value = argv[i]
           if not value then return nil, "option '" .. a .. "' needs a value" end
         end
-        opts[name] = value
+        if kind == "list" then   -- may be given several times
+          opts[name] = opts[name] or {}
+          table.insert(opts[name], value)
+        else
+          opts[name] = value
+        end
       end
     end
     i = i + 1
@@ -183,16 +188,245 @@ for _, name in ipairs(TOKENIZER_SWITCHES) do
   commands.tokenize.options["no-" .. name:gsub("_", "-")] = "flag"
 end
 
-local ORDER = { "tokenize" }
+---------------------------------------------------------------- gazetteers
+
+local gazetteer_mod = require "glean.gazetteer"
+
+-- A matcher from a compiled file or a source list (compiled on the fly);
+-- nil and a message on bad input.
+local function open_gazetteer(path, opts)
+  if gazetteer_mod.is_compiled(path) then return glean.load(path) end
+  local g = glean.gazetteer{ case = opts.case, accents = opts.accents }
+  local n, err = g:load(path, { format = opts.format, label = opts.label })
+  if not n then return nil, err end
+  return g:compile()
+end
+
+-- Tokens a walk from one token may reach: the longest phrase, with the
+-- dashes it may step over.
+local function reach(m)
+  local depth = m:stats().max_depth
+  return depth > 0 and (depth - 1) * 3 + 1 or 1
+end
+
+--- Matches a stream chunk by chunk, memory bounded by the chunk size.
+-- Calls `fn(doc, hits, base)` per chunk: hits are the final matches of that
+-- chunk as `{first, last, entry_number, matcher_index}`, by first token,
+-- last token and matcher; base is the byte offset of doc in the stream. A
+-- chunk is cut only where no phrase can reach across and no match spans.
+-- @param fh an open file
+-- @tparam {Matcher,...} matchers tokenizing alike
+-- @tparam table query as for m:matches
+-- @tparam function fn
+function M.each_match_chunk(fh, matchers, query, fn)
+  local mo = matchers[1]:options()
+  local tk = glean.tokenizer{ clitics = mo.clitics, abbreviations = mo.abbreviations,
+    initials = mo.initials, urls = mo.urls, emails = mo.emails, numbers = mo.numbers,
+    emoji = mo.emoji, punct_runs = mo.punct_runs, sentences = false }
+  local width = 1
+  for _, m in ipairs(matchers) do width = math.max(width, reach(m)) end
+  local greedy = (query.overlap or "longest") ~= "all"
+  local carry, base, want = "", 0, M.chunk_size
+  while true do
+    local data = fh:read(want)
+    local text = data and carry .. data or carry
+    if text == "" then return end
+    local doc = tk(text)
+    local found = {}
+    for k, m in ipairs(matchers) do
+      local firsts, lasts, entries = m:hits(doc, query)
+      found[k] = { firsts, lasts, entries }
+    end
+    local cut = #doc + 1          -- first token left for the next chunk
+    if data then
+      -- the last token q <= n - width that follows whitespace and lies inside
+      -- no match; only matches near the end can span it
+      local n = doc:stable_prefix()
+      cut = nil
+      for q = n - width, 2, -1 do
+        local ok = doc[q - 1].space_after
+        if ok and greedy then
+          for _, f in ipairs(found) do
+            local firsts, lasts = f[1], f[2]
+            for h = #firsts, 1, -1 do
+              if lasts[h] < q then break end
+              if firsts[h] < q then ok = false; break end
+            end
+            if not ok then break end
+          end
+        end
+        if ok then cut = q; break end
+      end
+    end
+    if cut then
+      local keep = {}
+      for k, f in ipairs(found) do
+        local firsts, lasts, entries = f[1], f[2], f[3]
+        for h = 1, #firsts do
+          if firsts[h] >= cut then break end
+          keep[#keep + 1] = { firsts[h], lasts[h], entries[h], k }
+        end
+      end
+      if #found > 1 then
+        table.sort(keep, function(a, b)
+          if a[1] ~= b[1] then return a[1] < b[1] end
+          if a[2] ~= b[2] then return a[2] < b[2] end
+          return a[4] < b[4]
+        end)
+      end
+      fn(doc, keep, base)
+    end
+    if not data then doc:close(); return end
+    local resume = cut and select(1, doc:token(cut)) or 1
+    doc:close()
+    base = base + resume - 1
+    carry = text:sub(resume)
+    want = cut and M.chunk_size or math.max(M.chunk_size, #carry)
+  end
+end
+
+commands.compile = {
+  usage = [[
+Usage: glean compile [OPTIONS] INPUT... -o OUT.glz
+
+Builds a compiled gazetteer from phrase lists: TSV (phrase, label,
+key=value...), CSV with a header row, or JSON Lines, by file extension
+(or --format). The compiled file loads in milliseconds (glean.load, -g).
+
+Options:
+  -o, --output FILE  the compiled file to write (required)
+  --case MODE        smart (default), fold or exact
+  --accents MODE     fold (default) or keep
+  --format FORMAT    tsv, csv or jsonl for every input
+  --label LABEL      label for entries that have none
+  -h, --help         show this help
+]],
+  options = { o = "value", output = "value", case = "value", accents = "value",
+              format = "value", label = "value" },
+  run = function(opts, files, streams)
+    local out = opts.o or opts.output
+    if not out or #files == 0 then
+      streams.stderr:write("glean compile: needs INPUT files and -o OUT\n")
+      return EXIT_USAGE
+    end
+    local ok, g = pcall(glean.gazetteer, { case = opts.case, accents = opts.accents })
+    if not ok then
+      streams.stderr:write("glean compile: ", tostring(g), "\n")
+      return EXIT_USAGE
+    end
+    for _, path in ipairs(files) do
+      local n, err = g:load(path, { format = opts.format, label = opts.label })
+      if not n then
+        streams.stderr:write("glean compile: ", err, "\n")
+        return EXIT_INPUT
+      end
+    end
+    local m = g:compile()
+    local saved, err = m:save(out)
+    if not saved then
+      streams.stderr:write("glean compile: ", err, "\n")
+      return EXIT_INPUT
+    end
+    local st = m:stats()
+    streams.stderr:write(("glean compile: %d phrases, %d entries, %d bytes -> %s\n")
+      :format(st.phrases, st.entries, st.bytes, out))
+    return EXIT_OK
+  end,
+}
+
+commands.match = {
+  usage = [[
+Usage: glean match -g FILE [-g FILE...] [OPTIONS] [FILES|-]
+
+Prints the gazetteer matches in each input, one per line: start, stop,
+label and text, tab-separated (1-based inclusive byte offsets). A -g FILE
+is a compiled gazetteer (recognised by its first bytes) or a phrase list
+compiled on the fly. Streams: memory stays bounded whatever the input size.
+
+Options:
+  -g, --gazetteer FILE  a gazetteer (several may be given)
+  --overlap POLICY      longest (default), all or first
+  --labels L1,L2        only these labels
+  -c, --count           print only the number of matches
+  --case MODE, --accents MODE, --format FORMAT, --label LABEL
+                        for phrase lists (see glean compile --help)
+  -h, --help            show this help
+]],
+  options = { g = "list", gazetteer = "list", overlap = "value", labels = "value",
+              count = "flag", c = "flag", case = "value", accents = "value",
+              format = "value", label = "value" },
+  run = function(opts, files, streams)
+    local sources = {}
+    for _, list in ipairs{ opts.g or {}, opts.gazetteer or {} } do
+      for _, path in ipairs(list) do sources[#sources + 1] = path end
+    end
+    if #sources == 0 then
+      streams.stderr:write("glean match: needs at least one -g FILE\n")
+      return EXIT_USAGE
+    end
+    local query = { overlap = opts.overlap or "longest" }
+    if query.overlap ~= "longest" and query.overlap ~= "all" and query.overlap ~= "first" then
+      streams.stderr:write("glean match: --overlap must be longest, all or first\n")
+      return EXIT_USAGE
+    end
+    if opts.labels then
+      query.labels = {}
+      for l in opts.labels:gmatch("[^,]+") do query.labels[#query.labels + 1] = l end
+    end
+    local matchers = {}
+    for _, path in ipairs(sources) do
+      local ok, m, err = pcall(open_gazetteer, path, opts)
+      if not ok then
+        streams.stderr:write("glean match: ", tostring(m), "\n")
+        return EXIT_USAGE
+      end
+      if not m then
+        streams.stderr:write("glean match: ", err, "\n")
+        return EXIT_INPUT
+      end
+      matchers[#matchers + 1] = m
+    end
+    local count_only = opts.count or opts.c
+    local out = streams.stdout
+    local several = #files > 1
+    local total = 0
+    local status = each_input(files, streams, function(fh, name)
+      local count = 0
+      local prefix = several and (name .. "\t") or ""
+      M.each_match_chunk(fh, matchers, query, function(doc, hits, base)
+        count = count + #hits
+        if count_only then return end
+        local lines = {}
+        for i, h in ipairs(hits) do
+          local start, stop = doc:span(h[1], h[2])
+          lines[i] = prefix .. (base + start) .. "\t" .. (base + stop) .. "\t"
+            .. tostring(matchers[h[4]]:entry(h[3]).label or "") .. "\t"
+            .. doc:text(h[1], h[2]):gsub("[\\\t\r\n]", ESCAPES) .. "\n"
+        end
+        out:write(table.concat(lines))
+      end)
+      if count_only then
+        out:write(several and (count .. "\t" .. name .. "\n") or (count .. "\n"))
+      end
+      total = total + count
+    end)
+    if count_only and several then out:write(total, "\ttotal\n") end
+    return status
+  end,
+}
+
+local ORDER = { "tokenize", "match", "compile" }
 local SUMMARY = {
   tokenize = "print the tokens of texts, one per line, or their number",
+  match = "print the gazetteer matches in texts, or their number",
+  compile = "compile phrase lists into a gazetteer file",
 }
 
 local function main_usage()
   local lines = {
     "Usage: glean [--help] [--version] COMMAND [ARGS]",
     "",
-    "glean extracts information from text: tokens and sentences today.",
+    "glean extracts information from text: tokens, sentences and gazetteer matches.",
     "",
     "Commands:",
   }
