@@ -344,8 +344,10 @@ describe("gazetteer lists", function()
     assert.is_nil(n)
     assert.matches(":1: no 'phrase' column", err)
     n, err = load("phrase,label\nKyiv\n", { format = "csv" })
+    assert.is_nil(n)
     assert.matches(":2: 1 fields, the header has 2", err)
     n, err = load('phrase\n"Kyiv\n', { format = "csv" })
+    assert.is_nil(n)
     assert.matches(":2: unterminated quoted field", err)
   end)
 
@@ -601,7 +603,7 @@ describe("gazetteer against a reference matcher", function()
         end
         local seps = { " ", " ", "  ", "\n", " - ", "-", ", " }
         local parts = {}
-        for i, w in ipairs(words) do parts[#parts + 1] = w; parts[#parts + 1] = seps[rand(#seps)] end
+        for _, w in ipairs(words) do parts[#parts + 1] = w; parts[#parts + 1] = seps[rand(#seps)] end
         local doc = m:tokenize(table.concat(parts))
         assert.same(reference(doc, policy), glean_hits(doc, policy))
       end
