@@ -33,11 +33,14 @@ DEBS = gcc make libc6-dev binutils \
        lua5.4 liblua5.4-dev lua5.3 liblua5.3-dev lua5.2 liblua5.2-dev \
        lua5.1 liblua5.1-0-dev luajit libluajit-5.1-dev \
        lua-lpeg lua-busted luarocks lua-check lua-ldoc unicode-data \
-       libicu-dev valgrind
+       valgrind
+# Only for the benchmarks' baselines; make deps tries them, and goes on
+# without them where they cannot be installed.
+BENCH_DEBS = libicu-dev libhyperscan-dev pkg-config clang libclang-rt-14-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build-all deps test test-quick lint lint-c gen gen-check asan valgrind \
-        install demo bench docs clean help
+        install demo bench docs fuzz clean help
 
 all: build/$(PRIMARY)/glean/core.so
 
@@ -56,6 +59,7 @@ help:
 	@echo "  make asan        specs against an ASan+UBSan build"
 	@echo "  make valgrind    specs under valgrind memcheck"
 	@echo "  make bench       benchmarks (need $(SHARED)/corpus)"
+	@echo "  make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (default 60)"
 	@echo "  make install     luarocks make (into ./lua_modules; TREE=DIR to choose)"
 	@echo "  make docs        API reference with ldoc into build/doc"
 
@@ -69,6 +73,14 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing \
 	  || { $(SUDO) apt-get update -q && \
 	       $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; }; \
+	fi
+	@missing=$$(for p in $(BENCH_DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: trying benchmark baselines" $$missing; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing \
+	  || echo "make deps: benchmark baselines unavailable here; make bench will skip them"; \
 	fi
 
 test: deps
@@ -128,6 +140,26 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	sh bench/tokenize $(SHARED)/corpus
+	sh bench/gazetteer $(SHARED)/corpus
+
+# libFuzzer harnesses (csrc/fuzz/), each run for FUZZ_TIME seconds on the
+# plain C core (the l*.c files are the Lua bindings and stay out).
+FUZZ_TIME ?= 60
+FUZZERS = gz_load gz_match
+FUZZ_SRC = $(filter-out csrc/l%.c,$(CSRC))
+FUZZ_FLAGS = -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz: all
+	@mkdir -p build/fuzz
+	lua5.4 tools/fuzz_seeds.lua build/fuzz/seeds
+	@for f in $(FUZZERS); do \
+	  clang $(FUZZ_FLAGS) -Icsrc -o build/fuzz/fuzz_$$f csrc/fuzz/fuzz_$$f.c $(FUZZ_SRC) || exit 1; \
+	  mkdir -p build/fuzz/corpus/$$f; \
+	  echo "fuzz_$$f: $(FUZZ_TIME) s"; \
+	  build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    build/fuzz/corpus/$$f build/fuzz/seeds/$$f 2>build/fuzz/fuzz_$$f.log \
+	    || { tail -40 build/fuzz/fuzz_$$f.log; exit 1; }; \
+	  grep -E "stat::number_of_executed_units|stat::peak_rss" build/fuzz/fuzz_$$f.log; \
+	done
 
 docs:
 	ldoc -d build/doc .

@@ -551,7 +551,8 @@ int gl_gz_match (const gl_Gz *gz, const gl_Token *tok, size_t ntok,
           found = 1; best_last = j; best = e; best_node = node;
         }
       }
-      if (depth >= max_depth) break;
+      /* no phrase spans a paragraph break: a blank line ends every walk */
+      if (depth >= max_depth || (tok[j].flags & GL_F_PARA_AFTER)) break;
       do {
         if (++j >= ntok) break;
         t = token_id(&sc, j);

@@ -171,3 +171,96 @@ describe("argument parsing", function()
     assert.same({ nil, "unknown option '-x'" }, { cli._parse_args({ "-x" }, spec) })
   end)
 end)
+
+describe("glean compile and glean match", function()
+  local list = support.temp_file(table.concat({
+    "Valmara\tLOC", "Northern Ports Authority\tORG\tid=npa", "NPA\tORG\tid=npa",
+    "Dame Helena Okafor\tPERSON", "Okafor\tPERSON", "Jonas Brell\tPERSON", "Brell\tPERSON",
+    "Maritime Safety Agency\tORG", "Castellet\tLOC", "Rotterdam\tLOC", "Antwerp\tLOC",
+    "Safety\tMISC", "Northern Ports\tMISC" }, "\n") .. "\n")
+  local article = support.read_file(ARTICLE)
+
+  it("compiles a list into a file that glean.load reads", function()
+    local out = os.tmpname()
+    local status, _, err = run({ "compile", list, "-o", out })
+    assert.equal(0, status)
+    assert.matches("13 phrases, 13 entries", err)
+    local m = assert(glean.load(out))
+    os.remove(out)
+    assert.equal(13, #m)
+  end)
+
+  it("reports bad input and bad usage", function()
+    local bad = support.temp_file("Kyiv\tLOC\tnope\n")
+    local status, _, err = run({ "compile", bad, "-o", os.tmpname() })
+    os.remove(bad)
+    assert.equal(1, status)
+    assert.matches(":1: bad attribute 'nope'", err)
+    status = run({ "compile", list })
+    assert.equal(2, status)
+    status, _, err = run({ "match", ARTICLE })
+    assert.equal(2, status)
+    assert.matches("needs at least one %-g", err)
+    status = run({ "match", "-g", list, "--overlap", "most", ARTICLE })
+    assert.equal(2, status)
+    status, _, err = run({ "match", "-g", "/no/such.tsv", ARTICLE })
+    assert.equal(1, status)
+    assert.matches("/no/such.tsv", err)
+  end)
+
+  it("prints start, stop, label and text per match", function()
+    local status, out = run({ "match", "-g", list, ARTICLE })
+    assert.equal(0, status)
+    local m = glean.gazetteer()
+    m:load(list)
+    local hits = m:compile():find(article)
+    local n = 0
+    for line in out:gmatch("([^\n]*)\n") do
+      n = n + 1
+      local start, stop, label, text = line:match("^(%d+)\t(%d+)\t(%u*)\t(.*)$")
+      assert.same({ hits[n].start, hits[n].stop, hits[n].entry.label, hits[n].text },
+                  { tonumber(start), tonumber(stop), label, text })
+    end
+    assert.is_true(n > 10)
+    assert.equal(#hits, n)
+  end)
+
+  it("counts, with labels and overlap policies", function()
+    local _, all = run({ "match", "-c", "--overlap", "all", "-g", list, ARTICLE })
+    local _, longest = run({ "match", "-c", "-g", list, ARTICLE })
+    local _, orgs = run({ "match", "-c", "--labels", "ORG", "-g", list, ARTICLE })
+    assert.is_true(tonumber(all) > tonumber(longest))
+    assert.is_true(tonumber(orgs) < tonumber(longest))
+    -- Northern Ports Authority, NPA twice, Maritime Safety Agency
+    assert.equal("4\n", orgs)
+  end)
+
+  it("takes a compiled file and several gazetteers", function()
+    local compiled = os.tmpname()
+    assert.equal(0, (run({ "compile", list, "-o", compiled })))
+    local extra = support.temp_file("regional assembly\tORG\n")
+    local _, one = run({ "match", "-c", "-g", compiled, ARTICLE })
+    local _, two = run({ "match", "-c", "-g", compiled, "--gazetteer", extra, ARTICLE })
+    os.remove(compiled)
+    os.remove(extra)
+    assert.equal(tonumber(one) + 1, tonumber(two))
+  end)
+
+  it("streams: any chunk size gives the same matches", function()
+    local big = support.temp_file(article:rep(12, "\n\n"))
+    local extra = support.temp_file("Dame\tTITLE\nregional assembly\tORG\n")
+    local saved = cli.chunk_size
+    for _, policy in ipairs{ "longest", "all", "first" } do
+      cli.chunk_size = saved
+      local _, whole = run({ "match", "--overlap", policy, "-g", list, "-g", extra, big })
+      for _, size in ipairs{ 200, 777, 5000 } do
+        cli.chunk_size = size
+        local _, streamed = run({ "match", "--overlap", policy, "-g", list, "-g", extra, big })
+        assert.equal(whole, streamed)
+      end
+    end
+    cli.chunk_size = saved
+    os.remove(big)
+    os.remove(extra)
+  end)
+end)

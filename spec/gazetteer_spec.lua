@@ -137,6 +137,12 @@ describe("gazetteer matching", function()
     end
   end)
 
+  it("never matches across a blank line", function()
+    assert.same({ "New\nYork(LOC)" }, found(m, "New\nYork"))
+    assert.same({}, found(m, "New\n\nYork", { labels = { "ORG" } }))
+    assert.same({ "York(LOC)" }, found(m, "New\n \nYork"))
+  end)
+
   it("keeps offsets exact where folding changes lengths", function()
     local text = "From ISTANBUL to the STRASSE"
     local hits = m:find(text)
