@@ -26,7 +26,7 @@ local EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 local TOKENIZER_SWITCHES = { "clitics", "abbreviations", "initials", "urls", "emails",
                              "numbers", "emoji", "punct_runs", "hard_wraps" }
 
----------------------------------------------------------------- arguments
+-- arguments ----------------------------------------------------------------
 
 -- Parses argv against `spec` (option name -> "flag" or "value"); returns
 -- options and positional arguments, or nil and a message.
@@ -67,7 +67,7 @@ local function parse_args(argv, spec)
   return opts, rest
 end
 
----------------------------------------------------------------- inputs
+-- inputs ----------------------------------------------------------------
 
 -- Calls fn(handle, name) for each input ("-" is standard input); reports
 -- unreadable ones on stderr. Returns the exit status.
@@ -131,7 +131,7 @@ end
 
 local ESCAPES = { ["\\"] = "\\\\", ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r" }
 
----------------------------------------------------------------- commands
+-- commands ----------------------------------------------------------------
 
 local commands = {}
 
@@ -188,7 +188,7 @@ for _, name in ipairs(TOKENIZER_SWITCHES) do
   commands.tokenize.options["no-" .. name:gsub("_", "-")] = "flag"
 end
 
----------------------------------------------------------------- gazetteers
+-- gazetteers ----------------------------------------------------------------
 
 local gazetteer_mod = require "glean.gazetteer"
 

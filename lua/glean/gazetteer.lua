@@ -68,7 +68,7 @@ function M.new(opts)
   return call(2, core.gazetteer, case, accents, tk, abbrevs)
 end
 
----------------------------------------------------------------- loading
+-- loading ----------------------------------------------------------------
 
 -- Each parser turns one record into phrase, entry; or returns nil, message.
 
@@ -257,7 +257,7 @@ function core.gazetteer_methods:load(source, opts)
   return count
 end
 
----------------------------------------------------------------- replacing
+-- replacing ----------------------------------------------------------------
 
 local function replacement(repl, entry, text)
   local t = type(repl)
@@ -355,5 +355,93 @@ function M.is_compiled(path)
   fh:close()
   return magic == "GLEANGZ\26"
 end
+
+--- A gazetteer builder (userdata `glean.Gazetteer`), from `glean.gazetteer`.
+-- @type Gazetteer
+
+--- Adds a phrase with an entry: a label string, or a table of attributes
+-- (strings and numbers; `label`, `id`, `canonical`, anything else).
+-- Identical entries of a phrase are kept once; different ones are all
+-- reported. Raises on an empty phrase or more than 255 tokens.
+-- @function Gazetteer:add
+-- @tparam string phrase
+-- @param[opt] entry
+-- @treturn Gazetteer itself, to chain
+-- @usage g:add("MI6", { label = "ORG", id = "Q1" }):add("NATO", "ORG")
+
+--- Compiles the phrases into a Matcher; the builder stays usable.
+-- @function Gazetteer:compile
+-- @treturn Matcher
+-- @usage local m = g:compile()
+
+--- A compiled gazetteer (userdata `glean.Matcher`). Queries take a Doc
+-- (tokenised with the same options) or a string, and options: `overlap` =
+-- `"longest"` (default), `"all"` or `"first"`; `labels`, a list of labels.
+-- Entry tables are shared between queries: read them, do not change them.
+-- @type Matcher
+
+--- Iterates over matches in text order: first token, last token, entry.
+-- @function Matcher:matches
+-- @param doc_or_text
+-- @tparam[opt] table opts
+-- @usage for first, last, e in m:matches(doc) do print(doc:text(first, last), e.label) end
+
+--- The matches as tables `{start, stop, first, last, text, entry}`, byte
+-- offsets 1-based and inclusive into the original text.
+-- @function Matcher:find
+-- @param doc_or_text
+-- @tparam[opt] table opts
+-- @usage for _, h in ipairs(m:find(text)) do print(h.start, h.stop, h.text) end
+
+--- The number of matches; without a text, the number of distinct phrases.
+-- @function Matcher:count
+-- @param[opt] doc_or_text
+-- @tparam[opt] table opts
+-- @usage print(m:count(text, { overlap = "all" }), m:count())
+
+--- The matches as three arrays (first tokens, last tokens, entry numbers),
+-- for bulk work; `m:entry(n)` gives an entry number's table.
+-- @function Matcher:hits
+-- @param doc_or_text
+-- @tparam[opt] table opts
+-- @usage local firsts, lasts, entries = m:hits(doc)
+
+--- The table of entry number n, or nil.
+-- @function Matcher:entry
+-- @tparam int n
+-- @usage print(m:entry(1).label)
+
+--- The entries (with a label), in the order they were added. Each has the
+-- attributes it was added with and `phrase`, the matching form of its
+-- phrase (tokens folded, separated by spaces).
+-- @function Matcher:entries
+-- @tparam[opt] string label
+-- @usage for _, e in ipairs(m:entries("ORG")) do print(e.phrase) end
+
+--- `#m`: the number of entries.
+-- @function Matcher:__len
+-- @usage print(#m)
+
+--- A Doc of text tokenised with the gazetteer's options.
+-- @function Matcher:tokenize
+-- @tparam string text
+-- @usage local doc = m:tokenize(text)
+
+--- Writes the compiled gazetteer to a file: true, or nil and a message.
+-- @function Matcher:save
+-- @tparam string path
+-- @usage assert(m:save("names.glz"))
+
+--- Case and accent modes and tokenizer options it was built with.
+-- @function Matcher:options
+-- @usage print(m:options().case)
+
+--- Sizes: phrases, entries, vocabulary, nodes, bytes, max_depth, mapped.
+-- @function Matcher:stats
+-- @usage print(m:stats().bytes / m:stats().phrases, "bytes a phrase")
+
+--- Releases the buffer or mapping now rather than at collection.
+-- @function Matcher:close
+-- @usage m:close()
 
 return M

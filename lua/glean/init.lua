@@ -136,4 +136,92 @@ M.load_string = gazetteer.load_string
 -- print(glean.abbreviations()["Mr."])   --> prefix
 M.abbreviations = core.abbreviations
 
+--- A tokenised text (userdata `glean.Doc`), from `glean.tokenize`.
+-- Indexes are 1-based; negative ones count from the end, as in `string.sub`.
+-- @type Doc
+
+--- `#doc`: the number of tokens.
+-- @function Doc:__len
+-- @usage for i = 1, #doc do ... end
+
+--- Start, stop and kind of token i, without building a table; nil out of range.
+-- @function Doc:token
+-- @tparam int i
+-- @usage local start, stop, kind = doc:token(1)
+
+--- `doc[i]`: a table with every field of token i (`text`, `start`, `stop`,
+-- `kind`, `lower`, `norm`, `shape`, `sentence`, `index`, `space_after`,
+-- `newline_after`, `paragraph_after`, `is_title`, `is_upper`, `is_lower`,
+-- `is_alpha`, `is_digit`, `is_punct`, `is_quote`, `is_bracket`,
+-- `is_sentence_start`, `is_abbrev`, `is_clitic`, `has_lower`, `has_upper`);
+-- nil out of range. A new table each time: use `doc:token` in hot loops.
+-- @function Doc:__index
+-- @usage print(doc[1].text, doc[-1].kind)
+
+--- Iterates over tokens i..j (all by default): index, start, stop, kind.
+-- @function Doc:tokens
+-- @tparam[opt] int i
+-- @tparam[opt] int j
+-- @usage for i, start, stop, kind in doc:tokens() do print(i, kind) end
+
+--- Iterates over sentences: number, first token, last token.
+-- @function Doc:sentences
+-- @usage for s, first, last in doc:sentences() do print(s, doc:text(first, last)) end
+
+--- First and last token of sentence s; nil out of range.
+-- @function Doc:sentence
+-- @tparam int s
+-- @usage local first, last = doc:sentence(-1)
+
+--- The number of sentences.
+-- @function Doc:sentence_count
+-- @usage print(doc:sentence_count())
+
+--- The sentence number of token i.
+-- @function Doc:sentence_of
+-- @tparam int i
+-- @usage print(doc:sentence_of(5))
+
+--- The text from token i to token j (default i), clamped like `string.sub`.
+-- @function Doc:text
+-- @tparam int i
+-- @tparam[opt] int j
+-- @usage print(doc:text(2, 4))
+
+--- Byte offsets (start, stop) covered by tokens i to j; nil when empty.
+-- @function Doc:span
+-- @tparam int i
+-- @tparam[opt] int j
+-- @usage local start, stop = doc:span(1, 3)
+
+--- Folded forms and shape of token i, without a table.
+-- @function Doc:norm
+-- @tparam int i
+-- @usage print(doc:norm(1), doc:lower(1), doc:shape(1))
+
+--- The whole text the Doc was made from.
+-- @function Doc:source
+-- @usage assert(doc:source() == text)
+
+--- For streaming: the number of leading tokens that are final whatever
+-- text follows, and the offset where the unsettled rest begins.
+-- @function Doc:stable_prefix
+-- @usage local n, resume = doc:stable_prefix(); carry = text:sub(resume)
+
+--- Frees the tokens now rather than at collection (also `<close>`).
+-- @function Doc:close
+-- @usage doc:close()
+
+--- A tokenizer with validated options (userdata `glean.Tokenizer`).
+-- @type Tokenizer
+
+--- `tk(text)` or `tk:tokenize(text)`: a Doc.
+-- @function Tokenizer:tokenize
+-- @tparam string text
+-- @usage local doc = glean.tokenizer{ clitics = false }:tokenize("it's")
+
+--- The options, as a table of booleans.
+-- @function Tokenizer:options
+-- @usage print(glean.tokenizer():options().urls)
+
 return M

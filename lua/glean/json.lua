@@ -32,7 +32,7 @@ function M.array(t)
   return setmetatable(t or {}, array_mt)
 end
 
----------------------------------------------------------------- decoding
+-- decoding ----------------------------------------------------------------
 
 local function utf8_encode(cp)
   if cp < 0x80 then return char(cp) end
@@ -192,7 +192,7 @@ function M.decode(s)
   return v
 end
 
----------------------------------------------------------------- encoding
+-- encoding ----------------------------------------------------------------
 
 local ESCAPE_OUT = { ['"'] = '\\"', ["\\"] = "\\\\", ["\b"] = "\\b", ["\f"] = "\\f",
                      ["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t" }
