@@ -63,25 +63,11 @@ help:
 	@echo "  make install     luarocks make (into ./lua_modules; TREE=DIR to choose)"
 	@echo "  make docs        API reference with ldoc into build/doc"
 
-# Idempotent: asks dpkg which packages are missing and installs only those.
+# Idempotent: asks dpkg which packages are missing and installs only those
+# (fast when all are there); the optional ones may fail to install.
 deps:
-	@missing=$$(for p in $(DEBS); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing" $$missing; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing \
-	  || { $(SUDO) apt-get update -q && \
-	       $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; }; \
-	fi
-	@missing=$$(for p in $(BENCH_DEBS); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
-	done); \
-	if [ -n "$$missing" ]; then \
-	  echo "make deps: trying benchmark baselines" $$missing; \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing \
-	  || echo "make deps: benchmark baselines unavailable here; make bench will skip them"; \
-	fi
+	@sh tools/deps.sh "$(SUDO)" $(DEBS)
+	@sh tools/deps.sh "$(SUDO)" --optional $(BENCH_DEBS)
 
 test: deps
 	@$(MAKE) --no-print-directory build-all

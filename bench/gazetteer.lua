@@ -5,14 +5,10 @@
 --          median time of 7 loads (mmap + validation)
 --        lua5.4 bench/gazetteer.lua scan FILE.glz TEXT [REPEATS]
 --          tokenize + match (longest) over TEXT: whole text, per document
-package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
+package.path = "lua/?.lua;lua/?/init.lua;bench/?.lua;" .. package.path
 package.cpath = "build/lua5.4/?.so;" .. package.cpath
 local glean = require "glean"
-
-local function median(t)
-  table.sort(t)
-  return t[(#t + 1) // 2]
-end
+local timing = require "bench"
 
 local cmd = arg[1]
 if cmd == "build" then
@@ -29,13 +25,13 @@ if cmd == "build" then
          st.phrases, st.entries, st.bytes / 1e6, st.bytes / st.phrases))
 elseif cmd == "load" then
   local times = {}
-  for i = 1, 7 do
+  for i = 1, 7 do                       -- the load alone: closing (munmap) is not timed
     local t0 = os.clock()
     local m = assert(glean.load(arg[2]))
     times[i] = os.clock() - t0
     m:close()
   end
-  print(("load: median %.2f ms (7 loads, mmap and validation)"):format(median(times) * 1000))
+  print(("load: median %.2f ms (7 loads, mmap and validation)"):format(timing.median(times) * 1000))
 elseif cmd == "scan" then
   local m = assert(glean.load(arg[2]))
   local fh = assert(io.open(arg[3], "rb"))
@@ -46,14 +42,7 @@ elseif cmd == "scan" then
   local docs = {}
   for d in (text .. "\n\n"):gmatch("(.-)\n\n") do docs[#docs + 1] = d end
   local function bench(name, fn)
-    local times, n = {}, 0
-    for r = 1, repeats do
-      collectgarbage()
-      local t0 = os.clock()
-      n = fn()
-      times[r] = os.clock() - t0
-    end
-    local t = median(times)
+    local t, n = timing.time(repeats, fn)
     print(("%-44s %6.1f MB/s  (%d matches, median of %d)"):format(name, mb / t, n, repeats))
   end
   bench("tokenize + count, whole text", function()

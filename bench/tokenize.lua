@@ -2,9 +2,10 @@
 -- Usage: lua5.4 bench/tokenize.lua FILE [REPEATS]
 -- Times, per run: tokenize only; tokenize and visit every token with
 -- doc:token(i); tokenize and iterate with doc:tokens(). Prints medians.
-package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
+package.path = "lua/?.lua;lua/?/init.lua;bench/?.lua;" .. package.path
 package.cpath = "build/lua5.4/?.so;" .. package.cpath
 local glean = require "glean"
+local timing = require "bench"
 
 local path, repeats = arg[1], tonumber(arg[2] or "5")
 local fh = assert(io.open(path, "rb"))
@@ -12,20 +13,8 @@ local text = fh:read("a")
 fh:close()
 local mb = #text / 1e6
 
-local function median(t)
-  table.sort(t)
-  return t[(#t + 1) // 2]
-end
-
 local function bench(name, fn)
-  local times, n = {}, 0
-  for r = 1, repeats do
-    collectgarbage()
-    local t0 = os.clock()
-    n = fn()
-    times[r] = os.clock() - t0
-  end
-  local t = median(times)
+  local t, n = timing.time(repeats, fn)
   print(("%-34s %7.1f MB/s  %6.2f M tokens/s  (%d tokens, median of %d)")
         :format(name, mb / t, n / t / 1e6, n, repeats))
 end

@@ -28,38 +28,66 @@ static uint64_t mix64 (uint64_t h) {
   return h;
 }
 
-uint64_t gl_gz_checksum (const unsigned char *p, size_t n) {
-  /* Fletcher sums over 64-bit words in four interleaved lanes, so that the
-  ** loop runs at memory speed: a_k += w, b_k += a_k. */
-  uint64_t a[4] = { 0, 0, 0, 0 }, b[4] = { 0, 0, 0, 0 }, h;
-  size_t i, words = n / 8;
+void gl_gzsum_init (gl_GzSum *s) {
+  memset(s, 0, sizeof(*s));
+}
+
+static void sum_one (gl_GzSum *s, const unsigned char *p) {
+  uint64_t w;
+  int lane = (int)(s->words & 3);
+  memcpy(&w, p, 8);
+  s->a[lane] += w;
+  s->b[lane] += s->a[lane];
+  s->words++;
+}
+
+void gl_gzsum_add (gl_GzSum *s, const unsigned char *p, size_t nwords) {
+  /* Fletcher sums over 64-bit words in four interleaved lanes (a word's
+  ** lane is its index mod 4), so that the loop runs at memory speed. */
+  size_t i = 0, start;
+  uint64_t a0, a1, a2, a3, b0, b1, b2, b3;
+  for (; i < nwords && (s->words & 3) != 0; i++) sum_one(s, p + 8 * i);
+  /* in locals: p is bytes, and could alias the sums for all the compiler knows */
+  a0 = s->a[0]; a1 = s->a[1]; a2 = s->a[2]; a3 = s->a[3];
+  b0 = s->b[0]; b1 = s->b[1]; b2 = s->b[2]; b3 = s->b[3];
+  for (start = i; i + 4 <= nwords; i += 4) {
+    uint64_t w[4];
+    memcpy(w, p + 8 * i, 32);
+    a0 += w[0]; b0 += a0;
+    a1 += w[1]; b1 += a1;
+    a2 += w[2]; b2 += a2;
+    a3 += w[3]; b3 += a3;
+  }
+  s->a[0] = a0; s->a[1] = a1; s->a[2] = a2; s->a[3] = a3;
+  s->b[0] = b0; s->b[1] = b1; s->b[2] = b2; s->b[3] = b3;
+  s->words += i - start;
+  for (; i < nwords; i++) sum_one(s, p + 8 * i);
+}
+
+uint64_t gl_gzsum_end (const gl_GzSum *s) {
+  uint64_t h = 8 * s->words;
   int k;
-  for (i = 0; i + 4 <= words; i += 4) {
-    for (k = 0; k < 4; k++) {
-      uint64_t w;
-      memcpy(&w, p + 8 * (i + (size_t)k), 8);
-      a[k] += w;
-      b[k] += a[k];
-    }
-  }
-  for (k = 0; i < words; i++, k++) {
-    uint64_t w;
-    memcpy(&w, p + 8 * i, 8);
-    a[k] += w;
-    b[k] += a[k];
-  }
-  h = (uint64_t)n;
-  for (k = 0; k < 4; k++) h = mix64(mix64(h ^ a[k]) ^ b[k]);
+  for (k = 0; k < 4; k++) h = mix64(mix64(h ^ s->a[k]) ^ s->b[k]);
   return h;
 }
 
+uint64_t gl_gz_checksum (const unsigned char *p, size_t n) {
+  gl_GzSum s;
+  gl_gzsum_init(&s);
+  gl_gzsum_add(&s, p, n / 8);
+  return gl_gzsum_end(&s);
+}
 
-uint64_t gl_gz_sign (const unsigned char *buf, size_t size) {
+uint64_t gl_gz_sign_sum (const unsigned char *buf, uint64_t body) {
   gl_GzHeader h;                        /* the header, its checksum field zeroed */
   memcpy(&h, buf, sizeof(h));
   h.checksum = 0;
-  return mix64(gl_gz_checksum((const unsigned char *)&h, sizeof(h)) ^
-               mix64(gl_gz_checksum(buf + sizeof(h), size - sizeof(h))));
+  return mix64(gl_gz_checksum((const unsigned char *)&h, sizeof(h)) ^ mix64(body));
+}
+
+uint64_t gl_gz_sign (const unsigned char *buf, size_t size) {
+  return gl_gz_sign_sum(buf, gl_gz_checksum(buf + sizeof(gl_GzHeader),
+                                            size - sizeof(gl_GzHeader)));
 }
 
 
@@ -67,24 +95,8 @@ uint64_t gl_gz_sign (const unsigned char *buf, size_t size) {
 ** Growable arrays and interned strings
 ** ====================================================================== */
 
-static int grow_array (gl_GzBuilder *b, void **arr, size_t *cap, size_t need,
-                       size_t elem) {
-  size_t n = *cap ? *cap : 16;
-  void *p;
-  while (n < need) {
-    if (n > ((size_t)-1) / 2 / elem) return GL_ENOMEM;
-    n *= 2;
-  }
-  if (n == *cap) return GL_OK;
-  p = b->alloc(b->ud, *arr, *cap * elem, n * elem);
-  if (p == NULL) return GL_ENOMEM;
-  *arr = p;
-  *cap = n;
-  return GL_OK;
-}
-
 #define GROW(b, arr, cap, need) \
-  ((need) > (cap) ? grow_array(b, (void **)&(arr), &(cap), need, sizeof(*(arr))) : GL_OK)
+  gl_grow((b)->alloc, (b)->ud, (void **)&(arr), &(cap), need, sizeof(*(arr)))
 
 static void strtab_free (gl_GzBuilder *b, gl_StrTab *t) {
   if (t->slots) b->alloc(b->ud, t->slots, t->nslots * sizeof(uint32_t), 0);

@@ -34,6 +34,26 @@ enum {
   GL_ETOOBIG        /* input larger than GL_MAX_TEXT */
 };
 
+/*
+** Grows *arr (*cap elements of 'elem' bytes) to hold at least 'need'
+** elements, by half again at least. GL_OK, or GL_ENOMEM with the array
+** left as it was.
+*/
+static inline int gl_grow (gl_Alloc alloc, void *ud, void **arr, size_t *cap,
+                           size_t need, size_t elem) {
+  size_t n = *cap + *cap / 2;
+  void *p;
+  if (need <= *cap) return GL_OK;
+  if (n < need) n = need;
+  if (n < 16) n = 16;
+  if (n > ((size_t)-1) / elem) return GL_ENOMEM;
+  p = alloc(ud, *arr, *cap * elem, n * elem);
+  if (p == NULL) return GL_ENOMEM;
+  *arr = p;
+  *cap = n;
+  return GL_OK;
+}
+
 /* Largest text one Doc can hold: offsets are stored in 32 bits. */
 #if !defined(GL_MAX_TEXT)
 #define GL_MAX_TEXT   ((size_t)UINT32_MAX - 1)

@@ -170,11 +170,21 @@ static inline uint32_t gl_gz_hash (const unsigned char *s, size_t n) {
 GL_FUNC int gl_gz_form (int case_mode, int accents);
 
 /* Checksum of a buffer whose size is a multiple of 8: Fletcher sums of its
-** 64-bit words (flips and swaps show), at memory speed. */
+** 64-bit words (flips and swaps show), at memory speed; also piece by piece
+** (init, add words, end), which is how validation reads each byte once. */
+typedef struct gl_GzSum {
+  uint64_t a[4], b[4];
+  uint64_t words;             /* words added so far */
+} gl_GzSum;
+
+GL_FUNC void gl_gzsum_init (gl_GzSum *s);
+GL_FUNC void gl_gzsum_add (gl_GzSum *s, const unsigned char *p, size_t nwords);
+GL_FUNC uint64_t gl_gzsum_end (const gl_GzSum *s);
 GL_FUNC uint64_t gl_gz_checksum (const unsigned char *p, size_t n);
 
 /* The checksum stored in a compiled buffer: of the header (its checksum
-** field taken as 0) and of everything after it. */
+** field taken as 0) and of everything after it ('body': its checksum). */
 GL_FUNC uint64_t gl_gz_sign (const unsigned char *buf, size_t size);
+GL_FUNC uint64_t gl_gz_sign_sum (const unsigned char *buf, uint64_t body);
 
 #endif

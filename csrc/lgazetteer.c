@@ -534,6 +534,19 @@ static LResult *run_query (lua_State *L, int mi, LMatcher *m, gl_LDoc *d,
   return res;
 }
 
+/* The common start of a query method m:q(doc_or_text [, opts]): runs the
+** query; pushes its result (below it, maybe a Doc and scratch); gives the
+** Doc and its stack index. */
+static LResult *start_query (lua_State *L, int count_only, gl_LDoc **d, int *di) {
+  LMatcher *m = matcher_check(L, 1);
+  gl_GzQuery q;
+  lua_settop(L, 3);
+  read_query(L, 1, m, 3, &q);
+  q.count_only = count_only;
+  *d = target_doc(L, 1, m, 2, di);
+  return run_query(L, 1, m, *d, &q);
+}
+
 static int matches_iter (lua_State *L) {
   LMatcher *m = matcher_check(L, lua_upvalueindex(1));
   LResult *res = (LResult *)lua_touserdata(L, lua_upvalueindex(2));
@@ -553,14 +566,9 @@ static int matches_iter (lua_State *L) {
 ** m:matches(doc_or_text [, opts]): for first, last, entry in ... do.
 */
 static int m_matches (lua_State *L) {
-  LMatcher *m = matcher_check(L, 1);
-  gl_GzQuery q;
   gl_LDoc *d;
   int di;
-  lua_settop(L, 3);
-  read_query(L, 1, m, 3, &q);
-  d = target_doc(L, 1, m, 2, &di);
-  run_query(L, 1, m, d, &q);
+  start_query(L, 0, &d, &di);
   lua_pushvalue(L, 1);
   lua_insert(L, -2);
   lua_pushvalue(L, di);                 /* keeps the Doc (and text) alive */
@@ -575,15 +583,10 @@ static int m_matches (lua_State *L) {
 */
 static int m_find (lua_State *L) {
   LMatcher *m = matcher_check(L, 1);
-  gl_GzQuery q;
   gl_LDoc *d;
-  LResult *res;
   size_t k;
   int di;
-  lua_settop(L, 3);
-  read_query(L, 1, m, 3, &q);
-  d = target_doc(L, 1, m, 2, &di);
-  res = run_query(L, 1, m, d, &q);
+  LResult *res = start_query(L, 0, &d, &di);
   lua_createtable(L, (int)res->r.n, 0);
   for (k = 0; k < res->r.n; k++) {
     const gl_GzHit *h = &res->r.hits[k];
@@ -612,16 +615,10 @@ static int m_find (lua_State *L) {
 ** bulk work. Entry numbers give their table through m:entry(n).
 */
 static int m_hits (lua_State *L) {
-  LMatcher *m = matcher_check(L, 1);
-  gl_GzQuery q;
   gl_LDoc *d;
-  LResult *res;
   size_t k;
   int di;
-  lua_settop(L, 3);
-  read_query(L, 1, m, 3, &q);
-  d = target_doc(L, 1, m, 2, &di);
-  res = run_query(L, 1, m, d, &q);
+  LResult *res = start_query(L, 0, &d, &di);
   lua_createtable(L, (int)res->r.n, 0);
   lua_createtable(L, (int)res->r.n, 0);
   lua_createtable(L, (int)res->r.n, 0);
@@ -657,20 +654,13 @@ static int m_entry (lua_State *L) {
 */
 static int m_count (lua_State *L) {
   LMatcher *m = matcher_check(L, 1);
-  gl_GzQuery q;
   gl_LDoc *d;
-  LResult *res;
   int di;
   if (lua_isnoneornil(L, 2)) {
     lua_pushinteger(L, (lua_Integer)m->gz.h->nphrases);
     return 1;
   }
-  lua_settop(L, 3);
-  read_query(L, 1, m, 3, &q);
-  q.count_only = 1;
-  d = target_doc(L, 1, m, 2, &di);
-  res = run_query(L, 1, m, d, &q);
-  lua_pushinteger(L, (lua_Integer)res->r.n);
+  lua_pushinteger(L, (lua_Integer)start_query(L, 1, &d, &di)->r.n);
   return 1;
 }
 

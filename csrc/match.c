@@ -90,68 +90,103 @@ static const char *check_abbrevs (const gl_Gz *gz) {
   return NULL;
 }
 
-/* An offsets array: starts at 0, never decreases, ends at 'total'; each
-** step at most 'step' when step > 0. */
-static const char *check_offsets (const uint32_t *offs, size_t n, uint64_t total,
-                                  uint32_t step) {
-  uint32_t bad = offs[0];
+/* Offsets pair checks: offs[i] <= offs[i+1] (and at most 'step' apart when
+** step > 0) for i in [i0, i1). */
+static uint32_t bad_offsets (const uint32_t *offs, size_t i0, size_t i1, uint32_t step) {
+  uint32_t bad = 0;
   size_t i;
-  for (i = 0; i < n; i++) {
+  for (i = i0; i < i1; i++) {
     uint32_t a = offs[i], b = offs[i + 1];
     bad |= (b < a) | (step && b - a > step);
   }
-  CHECK(bad == 0 && offs[n] == total, "bad offsets");
+  return bad;
+}
+
+/* Checks the records of section k whose first byte lies in [from, to) of
+** the section (the block that the checksum has just read). */
+static const char *check_block (const gl_Gz *gz, int k, size_t from, size_t to) {
+  const gl_GzHeader *h = gz->h;
+  static const unsigned char size_of[GL_GZ_NSECT] = {
+    0, sizeof(gl_GzSlot), 4, 0, sizeof(gl_GzNode), 4, 0, 4, sizeof(gl_GzEntry),
+    sizeof(gl_GzAttr), 4, 0 };
+  size_t es = size_of[k], i0, i1, i;
+  uint32_t bad = 0;
+  if (es == 0) return NULL;             /* options, pools and filter: nothing */
+  i0 = (from + es - 1) / es;
+  i1 = (to + es - 1) / es;
+  switch (k) {
+    case GL_GZ_S_VOCAB_SLOTS:
+      if (i1 > h->nslots) i1 = h->nslots;
+      for (i = i0; i < i1; i++)
+        bad |= (gz->slots[i].id > h->nvocab) |
+               ((gz->slots[i].root & ~GL_GZ_ROOT_TERMINAL) >= h->nnodes);
+      CHECK(bad == 0, "bad vocabulary slot");
+      break;
+    case GL_GZ_S_VOCAB_OFFS:
+      if (i1 > h->nvocab) i1 = h->nvocab;
+      CHECK(bad_offsets(gz->voffs, i0, i1, h->max_token_len) == 0, "bad vocabulary offsets");
+      break;
+    case GL_GZ_S_NODES:
+      if (i1 > h->nnodes) i1 = h->nnodes;
+      for (i = i0; i < i1; i++)
+        bad |= (gz->nodes[i + 1].child < gz->nodes[i].child) |
+               (gz->nodes[i + 1].entry < gz->nodes[i].entry);
+      CHECK(bad == 0, "bad trie shape");
+      break;
+    case GL_GZ_S_NODE_LABEL:
+      if (i0 == 0) i0 = 1;              /* the root has no label */
+      if (i1 > h->nnodes) i1 = h->nnodes;
+      for (i = i0; i < i1; i++) bad |= (gz->label[i] >= h->nvocab);
+      CHECK(bad == 0, "bad trie labels");
+      break;
+    case GL_GZ_S_ENTRY_LIST:
+      if (i1 > h->nentries) i1 = h->nentries;
+      for (i = i0; i < i1; i++) bad |= ((gz->list[i] & ~GL_GZ_L_CAPS) >= h->nentries);
+      CHECK(bad == 0, "bad entry list");
+      break;
+    case GL_GZ_S_ENTRIES:
+      if (i1 > h->nentries) i1 = h->nentries;
+      for (i = i0; i < i1; i++)
+        bad |= (gz->entries[i].label > h->nstrings) |
+               (gz->entries[i + 1].attr_start < gz->entries[i].attr_start);
+      CHECK(bad == 0, "bad entry");
+      break;
+    case GL_GZ_S_ATTRS:
+      if (i1 > h->nattrs) i1 = h->nattrs;
+      for (i = i0; i < i1; i++) {
+        const gl_GzAttr *a = &gz->attrs[i];
+        bad |= (a->key >= h->nstrings) | (a->type > GL_GZ_T_NUMBER) |
+               (a->type == GL_GZ_T_STRING && a->value >= h->nstrings);
+      }
+      CHECK(bad == 0, "bad attribute");
+      break;
+    case GL_GZ_S_STR_OFFS:
+      if (i1 > h->nstrings) i1 = h->nstrings;
+      CHECK(bad_offsets(gz->soffs, i0, i1, 0) == 0, "bad string offsets");
+      break;
+    default:
+      break;
+  }
   return NULL;
 }
 
-/* NODES, NODE_LABEL and ENTRY_LIST: ranges in order and within the arrays,
-** labels and entry ids known. */
-static const char *check_trie (const gl_Gz *gz) {
+/* The ends of every range, checked before the blocks. */
+static const char *check_ends (const gl_Gz *gz) {
   const gl_GzHeader *h = gz->h;
-  const gl_GzNode *nd = gz->nodes;
-  uint32_t n = h->nnodes, ne = h->nentries, nv = h->nvocab, i, bad = 0;
-  CHECK(nd[0].child == 1 && nd[n].child == n && nd[0].entry == 0 && nd[n].entry == ne,
+  CHECK(gz->voffs[0] == 0 && gz->voffs[h->nvocab] == h->sect[GL_GZ_S_VOCAB_POOL].size,
+        "bad vocabulary offsets");
+  CHECK(gz->soffs[0] == 0 && gz->soffs[h->nstrings] == h->sect[GL_GZ_S_STR_POOL].size,
+        "bad string offsets");
+  CHECK(gz->nodes[0].child == 1 && gz->nodes[h->nnodes].child == h->nnodes &&
+        gz->nodes[0].entry == 0 && gz->nodes[h->nnodes].entry == h->nentries,
         "bad trie shape");
-  for (i = 0; i < n; i++)
-    bad |= (nd[i + 1].child < nd[i].child) | (nd[i + 1].entry < nd[i].entry);
-  CHECK(bad == 0, "bad trie shape");
-  for (i = 1; i < n; i++) bad |= (gz->label[i] >= nv);
-  CHECK(bad == 0, "bad trie labels");
-  for (i = 0; i < ne; i++) bad |= ((gz->list[i] & ~GL_GZ_L_CAPS) >= ne);
-  CHECK(bad == 0, "bad entry list");
-  return NULL;
-}
-
-/* ENTRIES and ATTRS. */
-static const char *check_entries (const gl_Gz *gz) {
-  const gl_GzHeader *h = gz->h;
-  uint32_t n = h->nentries, i, bad = 0;
-  CHECK(gz->entries[0].attr_start == 0 && gz->entries[n].attr_start == h->nattrs,
+  CHECK(gz->entries[0].attr_start == 0 && gz->entries[h->nentries].attr_start == h->nattrs,
         "bad attribute offsets");
-  for (i = 0; i < n; i++) {
-    const gl_GzEntry *e = &gz->entries[i];
-    bad |= (e->label > h->nstrings) |
-           (gz->entries[i + 1].attr_start < e->attr_start);
-  }
-  CHECK(bad == 0, "bad entry");
-  for (i = 0; i < h->nattrs; i++) {
-    const gl_GzAttr *a = &gz->attrs[i];
-    bad |= (a->key >= h->nstrings) | (a->type > GL_GZ_T_NUMBER) |
-           (a->type == GL_GZ_T_STRING && a->value >= h->nstrings);
-  }
-  CHECK(bad == 0, "bad attribute");
   return NULL;
 }
 
-static const char *check_slots (const gl_Gz *gz) {
-  const gl_GzHeader *h = gz->h;
-  uint32_t i, bad = 0;
-  for (i = 0; i < h->nslots; i++)
-    bad |= (gz->slots[i].id > h->nvocab) |
-           ((gz->slots[i].root & ~GL_GZ_ROOT_TERMINAL) >= h->nnodes);
-  CHECK(bad == 0, "bad vocabulary slot");
-  return NULL;
-}
+/* Bytes the checksum reads before the records they hold are checked. */
+#define GL_GZ_BLOCK   8192u
 
 #define SECTION(gz, k, type) \
   ((const type *)(const void *)((gz)->base + (gz)->h->sect[k].offset))
@@ -159,6 +194,8 @@ static const char *check_slots (const gl_Gz *gz) {
 const char *gl_gz_open (gl_Gz *gz, const unsigned char *buf, size_t size) {
   const gl_GzHeader *h = (const gl_GzHeader *)(const void *)buf;
   const char *err;
+  gl_GzSum sum;
+  int k;
   memset(gz, 0, sizeof(*gz));
   CHECK(((uintptr_t)buf & 7) == 0, "buffer not aligned on 8 bytes");
   CHECK(size >= sizeof(gl_GzHeader) && memcmp(h->magic, GL_GZ_MAGIC, 8) == 0,
@@ -168,7 +205,6 @@ const char *gl_gz_open (gl_Gz *gz, const unsigned char *buf, size_t size) {
   CHECK(h->file_size <= size, "truncated");
   CHECK(h->file_size == size, "trailing bytes after the gazetteer");
   if ((err = check_layout(h, size)) != NULL) return err;
-  CHECK(gl_gz_sign(buf, size) == h->checksum, "checksum mismatch (corrupted)");
   gz->base = buf;
   gz->size = size;
   gz->h = h;
@@ -183,20 +219,29 @@ const char *gl_gz_open (gl_Gz *gz, const unsigned char *buf, size_t size) {
   gz->attrs = SECTION(gz, GL_GZ_S_ATTRS, gl_GzAttr);
   gz->soffs = SECTION(gz, GL_GZ_S_STR_OFFS, uint32_t);
   gz->spool = SECTION(gz, GL_GZ_S_STR_POOL, unsigned char);
-  /* cross references only to what is already checked */
-  if ((err = check_options(gz)) != NULL ||
-      (err = check_offsets(gz->voffs, h->nvocab, h->sect[GL_GZ_S_VOCAB_POOL].size,
-                           h->max_token_len)) != NULL ||
-      (err = check_offsets(gz->soffs, h->nstrings, h->sect[GL_GZ_S_STR_POOL].size, 0)) != NULL ||
-      (err = check_trie(gz)) != NULL ||
-      (err = check_slots(gz)) != NULL ||
-      (err = check_entries(gz)) != NULL ||
-      (err = check_abbrevs(gz)) != NULL) {
-    memset(gz, 0, sizeof(*gz));
-    return err;
+  if ((err = check_options(gz)) != NULL || (err = check_ends(gz)) != NULL) goto fail;
+  /* One pass: each block is checksummed, then its records checked while it
+  ** is still in cache. Sections lie back to back from the header on. */
+  gl_gzsum_init(&sum);
+  for (k = 0; k < GL_GZ_NSECT; k++) {
+    size_t bytes = (size_t)((h->sect[k].size + 7) & ~(uint64_t)7), pos;
+    const unsigned char *p = buf + h->sect[k].offset;
+    for (pos = 0; pos < bytes; pos += GL_GZ_BLOCK) {
+      size_t n = bytes - pos < GL_GZ_BLOCK ? bytes - pos : GL_GZ_BLOCK;
+      gl_gzsum_add(&sum, p + pos, n / 8);
+      if ((err = check_block(gz, k, pos, pos + n)) != NULL) goto fail;
+    }
   }
+  if (gl_gz_sign_sum(buf, gl_gzsum_end(&sum)) != h->checksum) {
+    err = "checksum mismatch (corrupted)";
+    goto fail;
+  }
+  if ((err = check_abbrevs(gz)) != NULL) goto fail;
   gz->form = gl_gz_form(gz->opts->case_mode, gz->opts->accents);
   return NULL;
+fail:
+  memset(gz, 0, sizeof(*gz));
+  return err;
 }
 
 uint32_t gl_gz_find_string (const gl_Gz *gz, const char *s, size_t len) {
@@ -244,20 +289,7 @@ void gl_gzr_free (gl_GzResult *r) {
   r->n = r->cap = r->capfold = 0;
 }
 
-static int reserve (gl_GzResult *r, void **p, size_t *cap, size_t need, size_t elem) {
-  size_t n = *cap ? *cap : 64;
-  void *q;
-  if (need <= *cap) return GL_OK;
-  while (n < need) {
-    if (n > ((size_t)-1) / 2 / elem) return GL_ENOMEM;
-    n *= 2;
-  }
-  q = r->alloc(r->ud, *p, *cap * elem, n * elem);
-  if (q == NULL) return GL_ENOMEM;
-  *p = q;
-  *cap = n;
-  return GL_OK;
-}
+#define reserve(r, p, cap, need, elem)   gl_grow((r)->alloc, (r)->ud, p, cap, need, elem)
 
 /* Looks the folded token s[0..n), of hash h, up; s has zeros after the
 ** token up to GL_GZ_PREFIX bytes. */

@@ -36,19 +36,7 @@ void gl_tokens_free (gl_Tokens *t) {
   t->ntok = t->captok = t->nsent = t->capsent = 0;
 }
 
-/* Grows an array of 'size'-byte elements to hold at least 'need' of them. */
-static int grow (gl_Tokens *t, void **arr, size_t *cap, size_t need,
-                 size_t size) {
-  size_t n = *cap ? *cap + *cap / 2 : 64;
-  void *p;
-  if (n < need) n = need;
-  if (n > ((size_t)-1) / size) return GL_ENOMEM;
-  p = t->alloc(t->ud, *arr, *cap * size, n * size);
-  if (p == NULL) return GL_ENOMEM;
-  *arr = p;
-  *cap = n;
-  return GL_OK;
-}
+#define grow(t, arr, cap, need, size)   gl_grow((t)->alloc, (t)->ud, arr, cap, need, size)
 
 static inline int push_token (gl_Tokens *t, size_t start, size_t stop,
                               int kind, unsigned flags) {

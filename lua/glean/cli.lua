@@ -101,23 +101,34 @@ end
 -- @tparam function fn
 -- @usage
 -- cli.each_token_chunk(io.stdin, glean.tokenizer(), function(doc, n) print(n) end)
-function M.each_token_chunk(fh, tk, fn)
+-- Reads fh chunk by chunk. step(text, last, base) handles one chunk (text
+-- starts at byte offset base of the stream; last: no more will come) and
+-- returns where the unhandled rest of it begins (1-based; 1 when nothing
+-- could be handled, #text + 1 when all was), which is carried into the next.
+local function each_chunk(fh, step)
   local carry, base, want = "", 0, M.chunk_size
   while true do
     local data = fh:read(want)
     local text = data and carry .. data or carry
     if text == "" then return end
-    local doc = tk(text)
-    local n, resume
-    if data then n, resume = doc:stable_prefix() else n, resume = #doc, #text + 1 end
-    fn(doc, n, base)
-    doc:close()
+    local resume = step(text, data == nil, base)
     if not data then return end
     base = base + resume - 1
     carry = text:sub(resume)
     -- no progress: read as much again, so that the work stays linear
-    want = (n == 0) and math.max(M.chunk_size, #carry) or M.chunk_size
+    want = (resume == 1) and math.max(M.chunk_size, #carry) or M.chunk_size
   end
+end
+
+function M.each_token_chunk(fh, tk, fn)
+  each_chunk(fh, function(text, last, base)
+    local doc = tk(text)
+    local n, resume
+    if last then n, resume = #doc, #text + 1 else n, resume = doc:stable_prefix() end
+    fn(doc, n, base)
+    doc:close()
+    return resume
+  end)
 end
 
 local function tokenizer_from(opts)
@@ -226,11 +237,7 @@ function M.each_match_chunk(fh, matchers, query, fn)
   local width = 1
   for _, m in ipairs(matchers) do width = math.max(width, reach(m)) end
   local greedy = (query.overlap or "longest") ~= "all"
-  local carry, base, want = "", 0, M.chunk_size
-  while true do
-    local data = fh:read(want)
-    local text = data and carry .. data or carry
-    if text == "" then return end
+  each_chunk(fh, function(text, last, base)
     local doc = tk(text)
     local found = {}
     for k, m in ipairs(matchers) do
@@ -238,7 +245,7 @@ function M.each_match_chunk(fh, matchers, query, fn)
       found[k] = { firsts, lasts, entries }
     end
     local cut = #doc + 1          -- first token left for the next chunk
-    if data then
+    if not last then
       -- the last token q <= n - width that follows whitespace and lies inside
       -- no match; only matches near the end can span it
       local n = doc:stable_prefix()
@@ -276,13 +283,10 @@ function M.each_match_chunk(fh, matchers, query, fn)
       end
       fn(doc, keep, base)
     end
-    if not data then doc:close(); return end
-    local resume = cut and select(1, doc:token(cut)) or 1
+    local resume = (cut and cut <= #doc) and select(1, doc:token(cut)) or (cut and #text + 1 or 1)
     doc:close()
-    base = base + resume - 1
-    carry = text:sub(resume)
-    want = cut and M.chunk_size or math.max(M.chunk_size, #carry)
-  end
+    return resume
+  end)
 end
 
 commands.compile = {
