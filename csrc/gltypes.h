@@ -31,7 +31,9 @@ typedef void *(*gl_Alloc) (void *ud, void *ptr, size_t osize, size_t nsize);
 enum {
   GL_OK = 0,
   GL_ENOMEM,        /* an allocation failed */
-  GL_ETOOBIG        /* input larger than GL_MAX_TEXT */
+  GL_ETOOBIG,       /* input larger than GL_MAX_TEXT */
+  GL_EINVAL,        /* malformed input structure (a compiled program) */
+  GL_EHOST          /* a host callback failed (its error is the host's) */
 };
 
 /*

@@ -451,6 +451,44 @@ static int doc_span (lua_State *L) {
   return 2;
 }
 
+/* The first token whose stop is beyond byte offset b (0-based), or ntok. */
+static size_t token_after (const gl_LDoc *d, size_t b) {
+  size_t lo = 0, hi = d->t.ntok;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (d->t.tok[mid].stop <= b) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/***
+** The tokens a byte range overlaps: first, last and whether the range,
+** without its leading and trailing whitespace, starts and ends exactly at
+** token boundaries; nil if it holds no token.
+** @function Doc:locate
+*/
+static int doc_locate (lua_State *L) {
+  gl_LDoc *d = gl_doc_check(L, 1);
+  lua_Integer i = luaL_checkinteger(L, 2), j = luaL_checkinteger(L, 3);
+  size_t first, last, a, b;
+  if (i < 1) i = 1;
+  if (j > (lua_Integer)d->len) j = (lua_Integer)d->len;
+  if (i > j || d->t.ntok == 0) { lua_pushnil(L); return 1; }
+  a = (size_t)i - 1;                   /* [a, b) in 0-based bytes */
+  b = (size_t)j;
+  while (a < b && strchr(" \t\r\n\f\v", d->text[a]) && d->text[a]) a++;
+  while (b > a && strchr(" \t\r\n\f\v", d->text[b - 1]) && d->text[b - 1]) b--;
+  if (a == b) { lua_pushnil(L); return 1; }
+  first = token_after(d, a);
+  if (first == d->t.ntok || d->t.tok[first].start >= b) { lua_pushnil(L); return 1; }
+  last = token_after(d, b - 1);
+  if (last == d->t.ntok || d->t.tok[last].start >= b) last--;
+  lua_pushinteger(L, (lua_Integer)first + 1);
+  lua_pushinteger(L, (lua_Integer)last + 1);
+  lua_pushboolean(L, d->t.tok[first].start == a && d->t.tok[last].stop == b);
+  return 3;
+}
+
 static int doc_form (lua_State *L, int form) {
   gl_LDoc *d = gl_doc_check(L, 1);
   lua_Integer i = token_index(luaL_checkinteger(L, 2), d->t.ntok);
@@ -567,7 +605,8 @@ static const luaL_Reg doc_methods[] = {
   { "sentence_count", doc_sentence_count }, { "sentence_of", doc_sentence_of },
   { "text", doc_text }, { "span", doc_span }, { "lower", doc_lower },
   { "norm", doc_norm }, { "shape", doc_shape }, { "source", doc_source },
-  { "stable_prefix", doc_stable_prefix }, { "close", doc_gc }, { NULL, NULL }
+  { "stable_prefix", doc_stable_prefix }, { "locate", doc_locate },
+  { "close", doc_gc }, { NULL, NULL }
 };
 
 static const luaL_Reg doc_meta[] = {
@@ -575,8 +614,22 @@ static const luaL_Reg doc_meta[] = {
   { "__tostring", doc_tostring }, { NULL, NULL }
 };
 
+/***
+** core.fold(s, form): s in form "lower", "norm" or "shape", as token views
+** and pattern predicates see it.
+*/
+static int l_fold (lua_State *L) {
+  static const char *const names[] = { "lower", "norm", "shape", NULL };
+  static const int forms[] = { GL_FORM_LOWER, GL_FORM_NORM, FORM_SHAPE };
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  int f = luaL_checkoption(L, 2, NULL, names);
+  push_folded(L, (const unsigned char *)s, n, forms[f]);
+  return 1;
+}
+
 static const luaL_Reg module_funcs[] = {
-  { "tokenizer", tk_new }, { "segments", l_segments }, { NULL, NULL }
+  { "tokenizer", tk_new }, { "segments", l_segments }, { "fold", l_fold }, { NULL, NULL }
 };
 
 void gl_open_doc (lua_State *L) {
@@ -591,9 +644,27 @@ void gl_open_doc (lua_State *L) {
   gl_setfuncs(L, doc_meta, 0);
   lua_newtable(L);
   gl_setfuncs(L, doc_methods, 0);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -4, "doc_methods");   /* core.doc_methods, for Lua additions */
   lua_pushcclosure(L, doc_index, 1);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
 
   gl_setfuncs(L, module_funcs, 0);
+  /* core.token_flags: view name -> bit; core.token_kinds: names by number */
+  {
+    int f;
+    lua_newtable(L);
+    for (f = 0; view_flags[f].name != NULL; f++) {
+      lua_pushinteger(L, (lua_Integer)view_flags[f].flag);
+      lua_setfield(L, -2, view_flags[f].name);
+    }
+    lua_setfield(L, -2, "token_flags");
+    lua_createtable(L, GL_KIND_COUNT, 0);
+    for (f = 0; f < GL_KIND_COUNT; f++) {
+      lua_pushstring(L, gl_kind_names[f]);
+      lua_rawseti(L, -2, f + 1);
+    }
+    lua_setfield(L, -2, "token_kinds");
+  }
 }

@@ -29,8 +29,10 @@ build = {
         "csrc/ldoc.c",
         "csrc/lgazetteer.c",
         "csrc/lglean.c",
+        "csrc/lpattern.c",
         "csrc/match.c",
         "csrc/normalize.c",
+        "csrc/pattern.c",
         "csrc/segment.c",
         "csrc/tokenize.c",
         "csrc/unicode_data.c",
@@ -41,6 +43,7 @@ build = {
     ["glean.cli"] = "lua/glean/cli.lua",
     ["glean.gazetteer"] = "lua/glean/gazetteer.lua",
     ["glean.json"] = "lua/glean/json.lua",
+    ["glean.pattern"] = "lua/glean/pattern.lua",
   },
   install = {
     bin = { glean = "bin/glean" },

@@ -1,7 +1,7 @@
 --- glean: fast information extraction from text.
 --
--- The facade of the library: tokenisation and segmentation today; the
--- gazetteer, rule and report layers build on the same Doc.
+-- The facade of the library: tokenisation and segmentation, gazetteers and
+-- token patterns, all over the same Doc.
 --
 -- Positions are byte offsets, 1-based and inclusive, like `string.find`:
 -- `text:sub(start, stop)` is a token's text.
@@ -129,6 +129,12 @@ M.load = gazetteer.load
 -- @usage local m = assert(glean.load_string(blob))
 M.load_string = gazetteer.load_string
 
+local pattern = require "glean.pattern"
+
+--- Token patterns (`glean.pattern`), conventionally `local T = glean.pattern`.
+-- @usage local T = glean.pattern; local p = T.lower"sir" * T.title^1
+M.pattern = pattern
+
 --- The built-in abbreviations.
 -- @treturn table maps each abbreviation to `"prefix"` (announces a name or
 -- number, never ends a sentence on its line) or `"plain"`
@@ -207,6 +213,14 @@ M.abbreviations = core.abbreviations
 -- text follows, and the offset where the unsettled rest begins.
 -- @function Doc:stable_prefix
 -- @usage local n, resume = doc:stable_prefix(); carry = text:sub(resume)
+
+--- The tokens a byte range overlaps: first, last, and whether the range
+-- (trimmed of whitespace) starts and ends on token boundaries; nil if it
+-- holds no token.
+-- @function Doc:locate
+-- @tparam int start
+-- @tparam int stop
+-- @usage local first, last, exact = doc:locate(5, 14)
 
 --- Frees the tokens now rather than at collection (also `<close>`).
 -- @function Doc:close

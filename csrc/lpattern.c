@@ -1,0 +1,662 @@
+/*
+** Lua bindings of token-pattern programs (glean.Program). The Lua layer
+** (glean.pattern) compiles pattern trees into the tables read here; this
+** file checks them, so that a hand-made table cannot crash the machine.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "compat.h"
+#include "lglean.h"
+#include "pattern.h"
+
+#define GL_PROGRAM_TYPE  "glean.Program"
+#define GL_RUN_TYPE      "glean.ProgramRun"
+
+typedef struct LProgram {
+  gl_Prog p;
+  gl_PRun run;          /* reused from one text to the next */
+  int busy;             /* run is in use (an extern callback is running) */
+  double work;          /* of the last run (see prog:stats) */
+} LProgram;
+
+typedef struct LRun {
+  gl_PRun run;
+} LRun;
+
+static LProgram *program_check (lua_State *L, int idx) {
+  LProgram *lp = (LProgram *)luaL_checkudata(L, idx, GL_PROGRAM_TYPE);
+  if (lp->p.alloc == NULL) luaL_argerror(L, idx, "attempt to use a closed " GL_PROGRAM_TYPE);
+  return lp;
+}
+
+static int program_gc (lua_State *L) {
+  LProgram *lp = (LProgram *)luaL_checkudata(L, 1, GL_PROGRAM_TYPE);
+  if (lp->busy) return luaL_error(L, "attempt to close a running " GL_PROGRAM_TYPE);
+  gl_pm_free(&lp->run);
+  gl_prog_free(&lp->p);
+  return 0;
+}
+
+static int run_gc (lua_State *L) {
+  LRun *lr = (LRun *)luaL_checkudata(L, 1, GL_RUN_TYPE);
+  gl_pm_free(&lr->run);
+  return 0;
+}
+
+/* --- reading a program ------------------------------------------------- */
+
+/* Field k of the table at idx as an array of n unsigned 32-bit integers
+** (n = the array's length, a multiple of 'unit'; NULL when 0), in memory
+** from the program's allocator. */
+static uint32_t *read_u32s (lua_State *L, gl_Prog *p, int idx, const char *k, size_t unit,
+                            size_t *n) {
+  size_t i, len;
+  uint32_t *a;
+  lua_getfield(L, idx, k);
+  if (!lua_istable(L, -1)) luaL_error(L, "bad program: '%s' is not a table", k);
+  len = gl_rawlen(L, -1);
+  if (len % unit != 0) luaL_error(L, "bad program: '%s' has a partial record", k);
+  *n = len;
+  if (len == 0) { lua_pop(L, 1); return NULL; }
+  if (len > ((size_t)-1) / 4 || (a = (uint32_t *)p->alloc(p->ud, NULL, 0, len * 4)) == NULL)
+    gl_memory_error(L);
+  for (i = 0; i < len; i++) {
+    lua_Number x;
+    lua_rawgeti(L, -1, (int)i + 1);
+    x = lua_tonumber(L, -1);
+    if (!lua_isnumber(L, -1) || !(x >= 0 && x <= 4294967295.0) || x != (lua_Number)(uint32_t)x) {
+      p->alloc(p->ud, a, len * 4, 0);
+      luaL_error(L, "bad program: '%s'[%d] is not a 32-bit count", k, (int)i + 1);
+    }
+    a[i] = (uint32_t)x;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return a;
+}
+
+static lua_Integer count_field (lua_State *L, int idx, const char *k) {
+  lua_Integer v;
+  lua_getfield(L, idx, k);
+  v = lua_isnumber(L, -1) ? lua_tointeger(L, -1) : -1;
+  if (v < 0 || v > 0x7fffffff) luaL_error(L, "bad program: '%s' is not a count", k);
+  lua_pop(L, 1);
+  return v;
+}
+
+/***
+** core.program(spec): a glean.Program from the tables the compiler of
+** glean.pattern makes: code (op, x, y triples), preds (type, a, b
+** triples), children, sets (arrays of strings), fstart, rstart, ncaps and
+** optionally req (per rule: a predicate some token of every match
+** satisfies, or 2^32 - 1), nlabels, nexterns. Program counters and ids
+** are 0-based.
+*/
+static int l_program (lua_State *L) {
+  void *ud;
+  lua_Alloc allocf = lua_getallocf(L, &ud);
+  LProgram *lp;
+  gl_Prog *p;
+  size_t n, i;
+  const char *why;
+  int st;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lp = (LProgram *)lua_newuserdata(L, sizeof(LProgram));
+  memset(lp, 0, sizeof(*lp));
+  luaL_getmetatable(L, GL_PROGRAM_TYPE);
+  lua_setmetatable(L, -2);
+  p = &lp->p;
+  gl_prog_init(p, allocf, ud);   /* from here on, __gc frees what is read */
+  p->nlabels = (uint32_t)count_field(L, 1, "nlabels");
+  p->nexterns = (uint32_t)count_field(L, 1, "nexterns");
+  p->code = (gl_PInst *)(void *)read_u32s(L, p, 1, "code", 3, &n);
+  p->ncode = n / 3;
+  p->preds = (gl_PPred *)(void *)read_u32s(L, p, 1, "preds", 3, &n);
+  p->npreds = n / 3;
+  p->children = read_u32s(L, p, 1, "children", 1, &p->nchildren);
+  {
+    size_t n1, n2, n3;
+    uint32_t *fs = read_u32s(L, p, 1, "fstart", 1, &n1);
+    p->fstart = fs;                     /* held by p until the counts agree */
+    p->nrules = n1;
+    p->rstart = read_u32s(L, p, 1, "rstart", 1, &n2);
+    if (n2 != n1) {
+      if (p->rstart) p->alloc(p->ud, p->rstart, n2 * 4, 0);
+      p->rstart = NULL;
+      luaL_error(L, "bad program: 'rstart' and 'fstart' differ in length");
+    }
+    p->ncaps = read_u32s(L, p, 1, "ncaps", 1, &n3);
+    if (n3 != n1) {
+      if (p->ncaps) p->alloc(p->ud, p->ncaps, n3 * 4, 0);
+      p->ncaps = NULL;
+      luaL_error(L, "bad program: 'ncaps' and 'fstart' differ in length");
+    }
+    lua_getfield(L, 1, "req");
+    if (!lua_isnil(L, -1)) {
+      p->req = read_u32s(L, p, 1, "req", 1, &n3);
+      if (n3 != n1) {
+        if (p->req) p->alloc(p->ud, p->req, n3 * 4, 0);
+        p->req = NULL;
+        luaL_error(L, "bad program: 'req' and 'fstart' differ in length");
+      }
+    }
+    lua_pop(L, 1);
+  }
+  lua_getfield(L, 1, "guards");        /* optional: arrays of rule numbers */
+  if (!lua_isnil(L, -1)) {
+    size_t ng, gi, total = 0;
+    if (!lua_istable(L, -1)) luaL_error(L, "bad program: 'guards' is not a table");
+    ng = gl_rawlen(L, -1);
+    for (gi = 1; gi <= ng; gi++) {
+      lua_rawgeti(L, -1, (int)gi);
+      if (!lua_istable(L, -1)) luaL_error(L, "bad program: guard %d is not a table", (int)gi);
+      total += gl_rawlen(L, -1);
+      lua_pop(L, 1);
+    }
+    p->guard_lo = (uint32_t *)p->alloc(p->ud, NULL, 0, (ng + 1) * 4);
+    if (p->guard_lo == NULL) gl_memory_error(L);
+    p->nguards = ng;
+    p->guard_lo[0] = 0;
+    for (gi = 1; gi <= ng; gi++) p->guard_lo[gi] = 0;
+    p->guard_rules = (uint32_t *)p->alloc(p->ud, NULL, 0, (total + 1) * 4);
+    if (p->guard_rules == NULL) gl_memory_error(L);
+    p->nguard_rules = total + 1;        /* the allocated size */
+    total = 0;
+    for (gi = 1; gi <= ng; gi++) {
+      size_t k, m;
+      lua_rawgeti(L, -1, (int)gi);
+      m = gl_rawlen(L, -1);
+      for (k = 1; k <= m; k++) {
+        lua_Integer v;
+        lua_rawgeti(L, -1, (int)k);
+        v = lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        if (v < 0 || v > 0x7fffffff) luaL_error(L, "bad program: guard %d: bad rule", (int)gi);
+        p->guard_rules[total++] = (uint32_t)v;
+      }
+      p->guard_lo[gi] = (uint32_t)total;
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, 1, "sets");
+  if (!lua_istable(L, -1)) luaL_error(L, "bad program: 'sets' is not a table");
+  n = gl_rawlen(L, -1);
+  for (i = 0; i < n; i++) {
+    size_t j, m;
+    lua_rawgeti(L, -1, (int)i + 1);
+    if (!lua_istable(L, -1)) luaL_error(L, "bad program: set %d is not a table", (int)i + 1);
+    m = gl_rawlen(L, -1);
+    for (j = 0; j < m; j++) {
+      size_t len;
+      const char *s;
+      lua_rawgeti(L, -1, (int)j + 1);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "bad program: set %d holds a non-string", (int)i + 1);
+      s = lua_tolstring(L, -1, &len);
+      if (gl_prog_add_string(p, (uint32_t)i, s, len) != GL_OK) gl_memory_error(L);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  st = gl_prog_finish(p, &why);
+  if (st == GL_ENOMEM) gl_memory_error(L);
+  if (st != GL_OK) luaL_error(L, "bad program: %s", why);
+  return 1;
+}
+
+/* --- running ---------------------------------------------------------- */
+
+typedef struct ExtCtx {
+  lua_State *L;
+  int fn;               /* stack index of the callback */
+  gl_LDoc *doc;
+} ExtCtx;
+
+/* Calls fn(ext + 1, token + 1) in protected mode; on an error, leaves the
+** error value on the stack and returns -1. */
+static int call_extern (void *vctx, uint32_t ext, size_t token) {
+  ExtCtx *c = (ExtCtx *)vctx;
+  lua_State *L = c->L;
+  int v;
+  lua_pushvalue(L, c->fn);
+  lua_pushinteger(L, (lua_Integer)ext + 1);
+  lua_pushinteger(L, (lua_Integer)token + 1);
+  if (lua_pcall(L, 2, 1, 0) != 0) return -1;
+  v = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if (c->doc->closed) {
+    lua_pushliteral(L, "the Doc was closed while a pattern ran over it");
+    return -1;
+  }
+  return v;
+}
+
+/* Raises the error of a run that failed with status st. */
+static int run_error (lua_State *L, int st) {
+  if (st == GL_EHOST) return lua_error(L);     /* the callback's error value */
+  if (st == GL_ENOMEM) return gl_memory_error(L);
+  if (st == GL_ETOOBIG) return luaL_error(L, "text has too many tokens");
+  return luaL_error(L, "pattern run failed (%d)", st);
+}
+
+/***
+** prog:run(doc, spans [, ext [, captures]]): the leftmost-longest
+** non-overlapping matches of every rule, as a flat array (rule, first,
+** last, ...), 1-based, by first token. spans is a flat array (first, last,
+** label, ...) with 1-based tokens and 0-based labels. ext(n, i) answers
+** extern predicate n on token i. With captures true, a second table maps
+** each match number with captures to its capture boundaries (0-based
+** positions between tokens, false when unset).
+*/
+static int program_run (lua_State *L) {
+  LProgram *lp = program_check(L, 1);
+  gl_LDoc *d = gl_doc_check(L, 2);
+  int want_caps = lua_toboolean(L, 5), st, temp = 0;
+  gl_PRun *r;
+  ExtCtx ctx;
+  size_t i, n, k;
+  void *ud;
+  lua_Alloc allocf = lua_getallocf(L, &ud);
+  uint32_t *slots = NULL;
+  luaL_checktype(L, 3, LUA_TTABLE);
+  if (lp->p.nexterns) luaL_checktype(L, 4, LUA_TFUNCTION);
+  lua_settop(L, 5);
+  luaL_checkstack(L, 8, "pattern run");
+  if (lp->busy) {       /* called again from a callback: a run of its own */
+    LRun *lr = (LRun *)lua_newuserdata(L, sizeof(LRun));
+    memset(lr, 0, sizeof(*lr));
+    luaL_getmetatable(L, GL_RUN_TYPE);
+    lua_setmetatable(L, -2);
+    r = &lr->run;
+    temp = 1;
+  }
+  else r = &lp->run;
+  st = gl_pm_init(r, &lp->p, d->t.tok, d->t.ntok, d->text, allocf, ud);
+  if (st != GL_OK) return run_error(L, st);
+  n = gl_rawlen(L, 3);
+  if (n % 3 != 0) luaL_argerror(L, 3, "spans: a flat array of (first, last, label)");
+  for (i = 0; i < n; i += 3) {
+    lua_Integer f, l, lab;
+    lua_rawgeti(L, 3, (int)i + 1);
+    lua_rawgeti(L, 3, (int)i + 2);
+    lua_rawgeti(L, 3, (int)i + 3);
+    f = lua_tointeger(L, -3);
+    l = lua_tointeger(L, -2);
+    lab = lua_tointeger(L, -1);
+    lua_pop(L, 3);
+    if (f >= 1 && l >= f && (size_t)l <= d->t.ntok && lab >= 0 && lab < 0x7fffffff &&
+        gl_pm_add_span(r, (uint32_t)(f - 1), (uint32_t)(l - 1), (uint32_t)lab) != GL_OK)
+      return gl_memory_error(L);
+  }
+  ctx.L = L;
+  ctx.fn = 4;
+  ctx.doc = d;
+  r->ext = call_extern;
+  r->ext_ctx = &ctx;
+  if (!temp) lp->busy = 1;
+  st = gl_pm_find(r);
+  if (!temp) lp->busy = 0;
+  if (st != GL_OK) return run_error(L, st);
+  lp->work = (double)r->work;
+  lua_createtable(L, (int)(3 * r->nfound), 0);
+  for (i = 0; i < r->nfound; i++) {
+    lua_pushinteger(L, (lua_Integer)r->found[i].rule + 1);
+    lua_rawseti(L, -2, (int)(3 * i + 1));
+    lua_pushinteger(L, (lua_Integer)r->found[i].first + 1);
+    lua_rawseti(L, -2, (int)(3 * i + 2));
+    lua_pushinteger(L, (lua_Integer)r->found[i].last + 1);
+    lua_rawseti(L, -2, (int)(3 * i + 3));
+  }
+  if (!want_caps) return 1;
+  for (i = 0, k = 0; i < lp->p.nrules; i++) if (lp->p.ncaps[i] > k) k = lp->p.ncaps[i];
+  slots = (uint32_t *)lua_newuserdata(L, (k ? k : 1) * sizeof(uint32_t));
+  lua_newtable(L);
+  for (i = 0; i < r->nfound; i++) {
+    gl_PMatch m = r->found[i];
+    uint32_t nc = lp->p.ncaps[m.rule];
+    if (nc == 0) continue;
+    if (!temp) lp->busy = 1;
+    st = gl_pm_captures(r, m.rule, m.first, m.last, slots);
+    if (!temp) lp->busy = 0;
+    if (st > 0) return run_error(L, st);
+    if (st < 0) continue;
+    lua_createtable(L, (int)nc, 0);
+    for (k = 0; k < nc; k++) {
+      if (slots[k] == UINT32_MAX) lua_pushboolean(L, 0);
+      else lua_pushinteger(L, (lua_Integer)slots[k]);
+      lua_rawseti(L, -2, (int)k + 1);
+    }
+    lua_rawseti(L, -2, (int)i + 1);
+  }
+  lua_remove(L, -2);                    /* the scratch slots */
+  return 2;
+}
+
+/* --- settling overlaps ------------------------------------------------ */
+
+typedef struct Cand {
+  uint32_t first, last, rule, idx;      /* idx: 0-based position in the input */
+  uint32_t won;
+  lua_Number prio;
+} Cand;
+
+enum { POLICY_LONGEST, POLICY_PRIORITY, POLICY_FIRST, POLICY_ALL };
+
+static int by_first (const void *x, const void *y) {
+  const Cand *a = (const Cand *)x, *b = (const Cand *)y;
+  if (a->first != b->first) return a->first < b->first ? -1 : 1;
+  return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+#define CMP(x, y, better) if ((x) != (y)) return (better) ? -1 : 1
+
+static int by_longest (const void *x, const void *y) {
+  const Cand *a = (const Cand *)x, *b = (const Cand *)y;
+  CMP(a->last - a->first, b->last - b->first, a->last - a->first > b->last - b->first);
+  CMP(a->prio, b->prio, a->prio > b->prio);
+  CMP(a->first, b->first, a->first < b->first);
+  CMP(a->rule, b->rule, a->rule < b->rule);
+  return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static int by_priority (const void *x, const void *y) {
+  const Cand *a = (const Cand *)x, *b = (const Cand *)y;
+  CMP(a->prio, b->prio, a->prio > b->prio);
+  return by_longest(x, y);
+}
+
+static int by_rule (const void *x, const void *y) {
+  const Cand *a = (const Cand *)x, *b = (const Cand *)y;
+  CMP(a->rule, b->rule, a->rule < b->rule);
+  CMP(a->first, b->first, a->first < b->first);
+  CMP(a->last, b->last, a->last > b->last);
+  return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+#undef CMP
+
+/***
+** core.settle(cands, prios, ranks, policy [, explain]): settles the
+** overlaps of candidate matches, a flat array (rule, first, last, ...)
+** whose 1-based rule numbers index prios (priorities) and ranks (the order
+** of the rules for "first" and ties). policy: "longest", "priority",
+** "first" or "all".
+** Returns the winners' candidate numbers (1-based) in text order; with
+** explain, also a flat array (loser, winner, ...) of candidate numbers.
+*/
+static int l_settle (lua_State *L) {
+  static const char *const policies[] = { "longest", "priority", "first", "all", NULL };
+  static int (*const orders[])(const void *, const void *) = { by_longest, by_priority, by_rule };
+  size_t n, i, j, nw = 0, nd = 0, cap_taken = 0;
+  int policy, explain;
+  Cand *c;
+  uint32_t *taken = NULL;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  policy = luaL_checkoption(L, 4, NULL, policies);
+  explain = lua_toboolean(L, 5);
+  lua_remove(L, 4);                     /* ranks at 3, explain at 4 */
+  lua_settop(L, 4);
+  n = gl_rawlen(L, 1);
+  if (n % 3 != 0) luaL_argerror(L, 1, "a flat array of (rule, first, last)");
+  n /= 3;
+  c = (Cand *)lua_newuserdata(L, (n ? n : 1) * sizeof(Cand));      /* 5 */
+  for (i = 0; i < n; i++) {
+    lua_Integer v[3];
+    int k;
+    for (k = 0; k < 3; k++) {
+      lua_rawgeti(L, 1, (int)(3 * i + k + 1));
+      v[k] = lua_tointeger(L, -1);
+      lua_pop(L, 1);
+    }
+    if (v[0] < 1 || v[1] < 1 || v[2] < v[1] || v[2] > 0x7fffffff)
+      luaL_argerror(L, 1, "bad candidate (rule, first, last)");
+    lua_rawgeti(L, 2, (int)v[0]);
+    c[i].prio = lua_tonumber(L, -1);
+    lua_rawgeti(L, 3, (int)v[0]);
+    c[i].rule = (uint32_t)lua_tointeger(L, -1);   /* its rank */
+    lua_pop(L, 2);
+    c[i].first = (uint32_t)v[1];
+    c[i].last = (uint32_t)v[2];
+    c[i].idx = (uint32_t)i;
+  }
+  qsort(c, n, sizeof(Cand), by_first);
+  lua_createtable(L, (int)n, 0);                                    /* 6: winners */
+  lua_newtable(L);                                                  /* 7: dropped */
+  for (i = 0; i < n; i = j + 1) {
+    uint32_t reach = c[i].last;
+    size_t k;
+    j = i;
+    while (j + 1 < n && c[j + 1].first <= reach) {
+      j++;
+      if (c[j].last > reach) reach = c[j].last;
+    }
+    if (policy == POLICY_ALL || j == i) {
+      for (k = i; k <= j; k++) {
+        lua_pushinteger(L, (lua_Integer)c[k].idx + 1);
+        lua_rawseti(L, 6, (int)++nw);
+      }
+      continue;
+    }
+    /* a cluster: best first, each taking its tokens if they are free */
+    {
+      uint32_t lo = c[i].first, t;      /* c[i] is the leftmost: by_first */
+      size_t span = (size_t)(reach - lo) + 1;
+      qsort(c + i, j - i + 1, sizeof(Cand), orders[policy]);
+      if (span > cap_taken) {
+        cap_taken = span;
+        taken = (uint32_t *)lua_newuserdata(L, cap_taken * sizeof(uint32_t));
+        lua_replace(L, 4);              /* keeps the newest scratch alive */
+      }
+      memset(taken, 0, span * sizeof(uint32_t));
+      for (k = i; k <= j; k++) {
+        uint32_t blocker = 0;
+        c[k].won = 0;
+        for (t = c[k].first; t <= c[k].last && !blocker; t++) blocker = taken[t - lo];
+        if (blocker) {
+          if (explain) {
+            lua_pushinteger(L, (lua_Integer)c[k].idx + 1);
+            lua_rawseti(L, 7, (int)++nd);
+            lua_pushinteger(L, (lua_Integer)blocker);
+            lua_rawseti(L, 7, (int)++nd);
+          }
+          continue;
+        }
+        for (t = c[k].first; t <= c[k].last; t++) taken[t - lo] = c[k].idx + 1;
+        c[k].won = 1;
+      }
+      qsort(c + i, j - i + 1, sizeof(Cand), by_first);
+      for (k = i; k <= j; k++) {
+        if (!c[k].won) continue;
+        lua_pushinteger(L, (lua_Integer)c[k].idx + 1);
+        lua_rawseti(L, 6, (int)++nw);
+      }
+    }
+  }
+  lua_pushvalue(L, 6);
+  if (!explain) return 1;
+  lua_pushvalue(L, 7);
+  return 2;
+}
+
+/* --- making spans -------------------------------------------------------- */
+
+/* The fields of a span, pushed once as keys (interning a key string for
+** every field of every span would cost more than the rest). */
+static const char *const span_keys[] = {
+  "start", "stop", "first", "last", "label", "attrs", "rule", "text", "seq", NULL
+};
+enum { K_START, K_STOP, K_FIRST, K_LAST, K_LABEL, K_ATTRS, K_RULE, K_TEXT, K_SEQ, K_COUNT };
+
+/***
+** core.make_spans(doc, pending, seq, cands, winners, labels, names, attrs):
+** makes the spans of the winning candidates (see core.settle) whose rule
+** number has a label in labels: tables {start, stop, first, last, label,
+** attrs, rule, text, seq} appended to pending, with attrs a copy of
+** attrs[rule] (or empty) and rule = names[rule]. Returns the last seq
+** used, whether pending stayed in text order, and an array aligned with
+** winners holding each one's span (or false).
+*/
+static int l_make_spans (lua_State *L) {
+  gl_LDoc *d = gl_doc_check(L, 1);
+  lua_Integer seq = luaL_checkinteger(L, 3);
+  size_t np, nw, i;
+  lua_Integer prev_first = 0, prev_last = 0;
+  int in_order = 1, k, keys, span;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 4, LUA_TTABLE);
+  luaL_checktype(L, 5, LUA_TTABLE);
+  luaL_checktype(L, 6, LUA_TTABLE);
+  luaL_checktype(L, 7, LUA_TTABLE);
+  luaL_checktype(L, 8, LUA_TTABLE);
+  lua_settop(L, 8);
+  luaL_checkstack(L, K_COUNT + 10, "make_spans");
+  np = gl_rawlen(L, 2);
+  if (np > 0) {                         /* the last pending span, for the order */
+    lua_rawgeti(L, 2, (int)np);
+    lua_getfield(L, -1, "first");
+    lua_getfield(L, -2, "last");
+    prev_first = lua_tointeger(L, -2);
+    prev_last = lua_tointeger(L, -1);
+    lua_pop(L, 3);
+  }
+  nw = gl_rawlen(L, 5);
+  lua_createtable(L, (int)nw, 0);                               /* 9: spans */
+  keys = lua_gettop(L) + 1;
+  for (k = 0; k < K_COUNT; k++) lua_pushstring(L, span_keys[k]);
+  span = lua_gettop(L) + 1;
+#define SET(key, push) (lua_pushvalue(L, keys + (key)), push, lua_rawset(L, span))
+  for (i = 1; i <= nw; i++) {
+    lua_Integer w, rn, first, last;
+    const gl_Token *a, *b;
+    lua_rawgeti(L, 5, (int)i);
+    w = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_rawgeti(L, 4, (int)(3 * w - 2));
+    lua_rawgeti(L, 4, (int)(3 * w - 1));
+    lua_rawgeti(L, 4, (int)(3 * w));
+    rn = lua_tointeger(L, -3);
+    first = lua_tointeger(L, -2);
+    last = lua_tointeger(L, -1);
+    lua_pop(L, 3);
+    lua_rawgeti(L, 6, (int)rn);
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      lua_pop(L, 1);
+      lua_pushboolean(L, 0);
+      lua_rawseti(L, 9, (int)i);
+      continue;
+    }
+    if (first < 1 || last < first || (size_t)last > d->t.ntok)
+      luaL_error(L, "candidate %d out of the Doc's tokens", (int)w);
+    a = &d->t.tok[first - 1];
+    b = &d->t.tok[last - 1];
+    lua_createtable(L, 0, K_COUNT);                             /* span */
+    lua_insert(L, -2);                                          /* label on top */
+    lua_pushvalue(L, keys + K_LABEL);
+    lua_insert(L, -2);
+    lua_rawset(L, span);
+    SET(K_START, lua_pushinteger(L, (lua_Integer)a->start + 1));
+    SET(K_STOP, lua_pushinteger(L, (lua_Integer)b->stop));
+    SET(K_FIRST, lua_pushinteger(L, first));
+    SET(K_LAST, lua_pushinteger(L, last));
+    SET(K_SEQ, lua_pushinteger(L, ++seq));
+    SET(K_TEXT, lua_pushlstring(L, (const char *)d->text + a->start, b->stop - a->start));
+    SET(K_RULE, lua_rawgeti(L, 7, (int)rn));
+    lua_pushvalue(L, keys + K_ATTRS);
+    lua_newtable(L);
+    lua_rawgeti(L, 8, (int)rn);
+    if (lua_istable(L, -1)) {           /* copy the rule's attributes */
+      for (lua_pushnil(L); lua_next(L, -2); ) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -5);
+      }
+    }
+    lua_pop(L, 1);
+    lua_rawset(L, span);
+    if (np > 0 && (first < prev_first || (first == prev_first && last > prev_last)))
+      in_order = 0;
+    prev_first = first;
+    prev_last = last;
+    lua_pushvalue(L, span);
+    lua_rawseti(L, 2, (int)++np);
+    lua_rawseti(L, 9, (int)i);
+  }
+#undef SET
+  lua_pushinteger(L, seq);
+  lua_pushboolean(L, in_order);
+  lua_pushvalue(L, 9);
+  return 3;
+}
+
+static void set_count (lua_State *L, const char *k, size_t v) {
+  lua_pushinteger(L, (lua_Integer)v);
+  lua_setfield(L, -2, k);
+}
+
+/***
+** prog:stats(): sizes of the program and of its start dispatch, and the
+** work of its last run (instructions visited and threads stepped).
+*/
+static int program_stats (lua_State *L) {
+  LProgram *lp = program_check(L, 1);
+  const gl_Prog *p = &lp->p;
+  size_t i, keys = 0;
+  for (i = 0; i < p->nkeys; i++) keys += p->keys[i].used != 0;
+  lua_createtable(L, 0, 8);
+  set_count(L, "code", p->ncode);
+  set_count(L, "preds", p->npreds);
+  set_count(L, "rules", p->nrules);
+  set_count(L, "strings", p->nstrings);
+  set_count(L, "starts", p->nstarts);
+  set_count(L, "keys", keys);
+  set_count(L, "groups", p->ngroups);
+  set_count(L, "span_starts", p->span_n);
+  set_count(L, "entries", p->nentries);
+  set_count(L, "guards", p->nguards);
+  lua_pushnumber(L, (lua_Number)lp->work);
+  lua_setfield(L, -2, "work");
+  return 1;
+}
+
+static int program_tostring (lua_State *L) {
+  LProgram *lp = (LProgram *)luaL_checkudata(L, 1, GL_PROGRAM_TYPE);
+  if (lp->p.alloc == NULL) lua_pushfstring(L, GL_PROGRAM_TYPE " (closed) (%p)", (void *)lp);
+  else lua_pushfstring(L, GL_PROGRAM_TYPE " (%d rules) (%p)", (int)lp->p.nrules, (void *)lp);
+  return 1;
+}
+
+static const luaL_Reg program_methods[] = {
+  { "run", program_run }, { "stats", program_stats }, { "close", program_gc },
+  { NULL, NULL }
+};
+
+static const luaL_Reg program_meta[] = {
+  { "__gc", program_gc }, { "__tostring", program_tostring }, { NULL, NULL }
+};
+
+static const luaL_Reg module_funcs[] = {
+  { "program", l_program }, { "settle", l_settle }, { "make_spans", l_make_spans },
+  { NULL, NULL }
+};
+
+void gl_open_pattern (lua_State *L) {
+  luaL_newmetatable(L, GL_PROGRAM_TYPE);
+  gl_setfuncs(L, program_meta, 0);
+  lua_newtable(L);
+  gl_setfuncs(L, program_methods, 0);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, GL_RUN_TYPE);
+  lua_pushcfunction(L, run_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
+  gl_setfuncs(L, module_funcs, 0);
+}

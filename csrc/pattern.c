@@ -1,0 +1,1226 @@
+/*
+** The token-pattern machine (see pattern.h).
+**
+** gl_pm_find runs the reversed patterns of all rules from the end of the
+** text to its start, one position at a time, as a Pike VM: a thread is a
+** program counter and the match end it carries. Threads in the same state
+** merge, keeping the largest end (they read the same tokens from then on),
+** so each position costs at most one visit per instruction. The threads
+** arriving at a position are visited by decreasing end, so the first visit
+** of an instruction carries its largest end; new threads (a match may end
+** here) come last. A thread reaching a rule's MATCH at position p has
+** matched tokens p .. end-1: the longest match of that rule starting at p.
+** Spans are jumps over several tokens, queued at the position they reach.
+**
+** Rather than starting every rule at every position, gl_prog_finish works
+** out where each rule's reversed pattern can start and indexes those
+** starts by the strings their first token must have (text, lower, norm or
+** shape form) or, failing that, by predicate: a position then costs one
+** hash lookup per form used and one test per distinct predicate, however
+** many rules there are. Predicates are remembered for the token being read.
+**
+** gl_pm_captures runs one rule's forward pattern over one match with
+** capture registers (a Pike VM in priority order: greedy repetition,
+** left alternatives first), keeping the first thread that ends exactly at
+** the match's end.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "pattern.h"
+#include "normalize.h"
+
+#define NONE    UINT32_MAX
+
+/* A thread queued at a later position (span jumps). */
+typedef struct gl_PPending {
+  uint32_t pc, e, next;         /* next: index + 1 in the pool, or 0 */
+} gl_PPending;
+
+/* Values of key triples: a start number, or a rule number with this bit. */
+#define RULE_BIT    0x80000000u
+#define TOK_ARRAYS  20            /* first/last index, pend_head, 4 x (off, len, hash,
+                                  ** key), form_src */
+#define CODE_BYTES  32            /* sortbuf (8), cur, e_cur, nxt, e_nxt, visit, member */
+
+#define GROW(r, arr, cap, need) \
+  gl_grow((r)->alloc, (r)->ud, (void **)&(arr), &(cap), need, sizeof(*(arr)))
+
+/* ======================================================================
+** Programs and their string sets
+** ====================================================================== */
+
+void gl_prog_init (gl_Prog *p, gl_Alloc alloc, void *ud) {
+  memset(p, 0, sizeof(*p));
+  p->alloc = alloc;
+  p->ud = ud;
+}
+
+void gl_prog_free (gl_Prog *p) {
+  if (p->alloc == NULL) return;
+#define FREE(a, n) if (a) p->alloc(p->ud, a, (n) * sizeof(*(a)), 0)
+  FREE(p->code, p->ncode);
+  FREE(p->fstart, p->nrules);
+  FREE(p->rstart, p->nrules);
+  FREE(p->ncaps, p->nrules);
+  FREE(p->preds, p->npreds);
+  FREE(p->children, p->nchildren);
+  FREE(p->set_slots, 2 * p->nset_slots);
+  FREE(p->str_offs, p->str_cap);
+  FREE(p->str_pool, p->pool_cap);
+  FREE(p->req, p->nrules);
+  FREE(p->always, p->nrules + 1);
+  FREE(p->rdisp, p->nrdisp);
+  FREE(p->starts, p->cap_starts);
+  FREE(p->entry_lo, p->entry_lo ? p->nentries + 1 : 0);
+  FREE(p->guard_lo, p->nguards + 1);
+  FREE(p->guard_rules, p->nguard_rules);
+  FREE(p->entry_rules, p->nrules + 1);
+  FREE(p->disp, p->ndisp);
+  FREE(p->keys, p->nkeys);
+  FREE(p->groups, p->ngroups);
+#undef FREE
+  memset(p, 0, sizeof(*p));
+}
+
+/* A string's hash, the same for every set and form: tokens hash once. */
+static uint32_t hash_bytes (const unsigned char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  size_t i;
+  for (i = 0; i < n; i++) { h ^= s[i]; h *= 16777619u; }
+  return h ^ (h >> 15);
+}
+
+/* The hash of (set or form, string hash). */
+static uint32_t hash_in (uint32_t set, uint32_t h) {
+  h ^= (set + 1) * 0x9E3779B1u;
+  h ^= h >> 16;
+  h *= 0x85EBCA6Bu;
+  return h ^ (h >> 13);
+}
+
+/* The slot of (set, s): holding it, or the empty one where it would go. */
+static uint32_t *set_slot (const gl_Prog *p, uint32_t set, const unsigned char *s, size_t n,
+                           uint32_t h) {
+  size_t mask = p->nset_slots - 1, i = hash_in(set, h) & mask;
+  for (;;) {
+    uint32_t *slot = &p->set_slots[2 * i];
+    if (slot[0] == 0) return slot;
+    if (slot[0] == set + 1) {
+      uint32_t id = slot[1];
+      if (p->str_offs[id + 1] - p->str_offs[id] == n &&
+          memcmp(p->str_pool + p->str_offs[id], s, n) == 0)
+        return slot;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+/* Is s (of hash h) in set? */
+static int set_has (const gl_Prog *p, uint32_t set, const unsigned char *s, size_t n,
+                    uint32_t h) {
+  return p->nset_slots && set_slot(p, set, s, n, h)[0] != 0;
+}
+
+static int rehash_sets (gl_Prog *p, size_t nslots) {
+  uint32_t *old = p->set_slots;
+  size_t oldn = p->nset_slots, i;
+  uint32_t *slots = (uint32_t *)p->alloc(p->ud, NULL, 0, 2 * nslots * sizeof(uint32_t));
+  if (slots == NULL) return GL_ENOMEM;
+  memset(slots, 0, 2 * nslots * sizeof(uint32_t));
+  p->set_slots = slots;
+  p->nset_slots = nslots;
+  for (i = 0; i < oldn; i++) {
+    if (old[2 * i]) {
+      uint32_t id = old[2 * i + 1];
+      const unsigned char *str = p->str_pool + p->str_offs[id];
+      size_t n = p->str_offs[id + 1] - p->str_offs[id];
+      uint32_t *slot = set_slot(p, old[2 * i] - 1, str, n, hash_bytes(str, n));
+      slot[0] = old[2 * i];
+      slot[1] = id;
+    }
+  }
+  if (old) p->alloc(p->ud, old, 2 * oldn * sizeof(uint32_t), 0);
+  return GL_OK;
+}
+
+int gl_prog_add_string (gl_Prog *p, uint32_t set, const char *s, size_t len) {
+  const unsigned char *us = (const unsigned char *)s;
+  uint32_t *slot;
+  size_t used = p->nstrings ? p->str_offs[p->nstrings] : 0;
+  if (set >= UINT32_MAX - 1) return GL_ENOMEM;
+  if ((p->nstrings + 1) * 2 > p->nset_slots &&
+      rehash_sets(p, p->nset_slots ? 2 * p->nset_slots : 64) != GL_OK)
+    return GL_ENOMEM;
+  if (set_slot(p, set, us, len, hash_bytes(us, len))[0]) return GL_OK;   /* already in */
+  if (used + len >= UINT32_MAX) return GL_ENOMEM;
+  if (gl_grow(p->alloc, p->ud, (void **)&p->str_offs, &p->str_cap, p->nstrings + 2,
+              sizeof(uint32_t)) ||
+      gl_grow(p->alloc, p->ud, (void **)&p->str_pool, &p->pool_cap, used + len + 1, 1))
+    return GL_ENOMEM;
+  p->str_offs[0] = 0;
+  memcpy(p->str_pool + used, s, len);
+  p->str_offs[p->nstrings + 1] = (uint32_t)(used + len);
+  slot = set_slot(p, set, us, len, hash_bytes(us, len));
+  slot[0] = set + 1;
+  slot[1] = (uint32_t)p->nstrings++;
+  return GL_OK;
+}
+
+
+
+/* ======================================================================
+** Finishing a program: checks, and the start dispatch
+** ====================================================================== */
+
+/* Scratch of gl_prog_finish, freed on every path. */
+typedef struct Finish {
+  gl_Prog *p;
+  uint32_t *seen, *start_of, *entry_of, *stack;  /* ncode + 1 each (stack: 2 ncode + 2) */
+  uint32_t *pairs;              /* (form, set) pairs of one predicate */
+  size_t npairs, cap_pairs;
+  uint32_t *tri;                /* (form, string, value) triples */
+  size_t ntri, cap_tri;
+  uint64_t *byset;              /* set << 32 | string, sorted */
+  size_t nbyset;
+  uint64_t *loose;              /* pred << 32 | start, for unkeyed starts */
+  size_t nloose, cap_loose;
+} Finish;
+
+static void finish_free (Finish *f) {
+  gl_Prog *p = f->p;
+#define FREE(a, n) if (a) p->alloc(p->ud, a, (n) * sizeof(*(a)), 0)
+  FREE(f->seen, p->ncode + 1);
+  FREE(f->start_of, p->ncode + 1);
+  FREE(f->entry_of, p->ncode + 1);
+  FREE(f->stack, 2 * p->ncode + 2);
+  FREE(f->pairs, f->cap_pairs);
+  FREE(f->tri, f->cap_tri);
+  FREE(f->byset, f->nbyset + 1);
+  FREE(f->loose, f->cap_loose);
+#undef FREE
+}
+
+static int check_program (const gl_Prog *p, const char **why) {
+  size_t i, k;
+  unsigned char *depth;
+#define BAD(msg) do { *why = msg; return GL_EINVAL; } while (0)
+  if (p->ncode >= UINT32_MAX / 4 || p->npreds >= UINT32_MAX || p->nrules >= UINT32_MAX)
+    BAD("program too large");
+  for (i = 0; i < p->nguards; i++)
+    if (p->guard_lo[i] > p->guard_lo[i + 1] || p->guard_lo[i + 1] > p->nguard_rules)
+      BAD("guard list out of range");
+  for (i = 0; p->nguards && i < p->guard_lo[p->nguards]; i++)
+    if (p->guard_rules[i] >= p->nrules) BAD("guard rule out of range");
+  for (i = 0; i < p->nrules; i++) {
+    if (p->fstart[i] >= p->ncode || p->rstart[i] >= p->ncode) BAD("rule start out of range");
+    if (p->req && p->req[i] != NONE && p->req[i] >= p->npreds) BAD("requirement out of range");
+    if (i >= RULE_BIT) BAD("too many rules");
+    if (p->ncaps[i] > 1024) BAD("too many captures");
+  }
+  for (i = 0; i < p->ncode; i++) {
+    const gl_PInst *c = &p->code[i];
+    switch (c->op) {
+      case GL_OP_PRED: if (c->x >= p->npreds) BAD("predicate out of range"); break;
+      case GL_OP_SPAN: if (c->x >= p->nlabels) BAD("label out of range"); break;
+      case GL_OP_SPLIT: if (c->y >= p->ncode) BAD("jump out of range"); /* FALLTHROUGH */
+      case GL_OP_JMP: if (c->x >= p->ncode) BAD("jump out of range"); break;
+      case GL_OP_SAVE: case GL_OP_SOS: case GL_OP_EOS:
+        if (i + 1 >= p->ncode) BAD("instruction without a successor");
+        break;
+      case GL_OP_MATCH: if (c->x >= p->nrules) BAD("rule out of range"); break;
+      case GL_OP_GUARD:
+        if (c->x >= p->nguards) BAD("guard out of range");
+        if (i + 1 >= p->ncode) BAD("instruction without a successor");
+        break;
+      default: BAD("unknown instruction");
+    }
+    if (c->op == GL_OP_PRED && i + 1 >= p->ncode) BAD("instruction without a successor");
+    if (c->op == GL_OP_SPAN && i + 1 >= p->ncode) BAD("instruction without a successor");
+  }
+  depth = (unsigned char *)p->alloc(p->ud, NULL, 0, p->npreds + 1);
+  if (depth == NULL) return GL_ENOMEM;
+  for (i = 0; i < p->npreds; i++) {
+    const gl_PPred *pr = &p->preds[i];
+    unsigned d = 1;
+    const char *bad = NULL;
+    switch (pr->type) {
+      case GL_PR_ANY: case GL_PR_TEXT: case GL_PR_LOWER: case GL_PR_NORM:
+      case GL_PR_SHAPE: case GL_PR_KIND: case GL_PR_FLAGS: break;
+      case GL_PR_LABEL: if (pr->a >= p->nlabels) bad = "label out of range"; break;
+      case GL_PR_EXTERN: if (pr->a >= p->nexterns) bad = "callback out of range"; break;
+      case GL_PR_NOT:
+        if (pr->a >= i) bad = "operand out of order";
+        else d = depth[pr->a] + 1u;
+        break;
+      case GL_PR_AND: case GL_PR_OR:
+        if (pr->b == 0 || pr->a > p->nchildren || pr->b > p->nchildren - pr->a) {
+          bad = "operands out of range";
+          break;
+        }
+        for (k = 0; k < pr->b && bad == NULL; k++) {
+          uint32_t c = p->children[pr->a + k];
+          if (c >= i) bad = "operand out of order";
+          else if (depth[c] + 1u > d) d = depth[c] + 1u;
+        }
+        break;
+      default: bad = "unknown predicate";
+    }
+    if (bad == NULL && d > GL_PRED_MAX_DEPTH) bad = "predicates nested too deeply";
+    if (bad != NULL) {
+      p->alloc(p->ud, depth, p->npreds + 1, 0);
+      BAD(bad);
+    }
+    depth[i] = (unsigned char)d;
+  }
+  p->alloc(p->ud, depth, p->npreds + 1, 0);
+  return GL_OK;
+#undef BAD
+}
+
+/* Collects the (form, set) pairs one of which a token's forms must be in
+** for predicate id to hold: 1, 0 when no such pairs describe it, -1 when
+** out of memory. */
+static int pred_keys (Finish *f, uint32_t id) {
+  const gl_Prog *p = f->p;
+  const gl_PPred *pr = &p->preds[id];
+  size_t mark = f->npairs, i;
+  switch (pr->type) {
+    case GL_PR_TEXT: case GL_PR_LOWER: case GL_PR_NORM: case GL_PR_SHAPE:
+      if (gl_grow(p->alloc, p->ud, (void **)&f->pairs, &f->cap_pairs, f->npairs + 2, 4))
+        return -1;
+      f->pairs[f->npairs++] = pr->type - GL_PR_TEXT;
+      f->pairs[f->npairs++] = pr->a;
+      return 1;
+    case GL_PR_OR:                      /* every operand must be keyed */
+      for (i = 0; i < pr->b; i++) {
+        int k = pred_keys(f, p->children[pr->a + i]);
+        if (k <= 0) { f->npairs = mark; return k; }
+      }
+      return 1;
+    case GL_PR_AND:                     /* one keyed operand is enough */
+      for (i = 0; i < pr->b; i++) {
+        int k = pred_keys(f, p->children[pr->a + i]);
+        if (k != 0) return k;
+        f->npairs = mark;
+      }
+      return 0;
+    default: return 0;
+  }
+}
+
+static int cmp_u64 (const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+static const unsigned char *str_of (const gl_Prog *p, uint32_t id, size_t *len) {
+  *len = p->str_offs[id + 1] - p->str_offs[id];
+  return p->str_pool + p->str_offs[id];
+}
+
+/* The slot of (form, s) in a key table: holding it, or the empty one
+** where it goes. */
+static gl_PKey *key_slot (const gl_Prog *p, gl_PKey *keys, size_t nkeys, uint32_t form,
+                          const unsigned char *s, size_t n, uint32_t h) {
+  size_t mask = nkeys - 1, i = hash_in(form, h) & mask;
+  for (;;) {
+    gl_PKey *k = &keys[i];
+    if (k->used == 0) return k;
+    if (k->hash == h && k->form == form) {
+      size_t kn;
+      const unsigned char *ks = str_of(p, k->str, &kn);
+      if (kn == n && memcmp(ks, s, n) == 0) return k;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+/* Adds a triple (form, string, value) for each string of each pair
+** collected by pred_keys. */
+static int add_triples (Finish *f, uint32_t value) {
+  const gl_Prog *p = f->p;
+  size_t j;
+  for (j = 0; j < f->npairs; j += 2) {
+    uint32_t form = f->pairs[j], set = f->pairs[j + 1];
+    size_t a = 0, b = f->nbyset;
+    uint64_t want = (uint64_t)set << 32;
+    while (a < b) {                     /* the set's first string */
+      size_t mid = a + (b - a) / 2;
+      if (f->byset[mid] < want) a = mid + 1; else b = mid;
+    }
+    for (; a < f->nbyset && (f->byset[a] >> 32) == set; a++) {
+      if (gl_grow(p->alloc, p->ud, (void **)&f->tri, &f->cap_tri, f->ntri + 3, 4))
+        return GL_ENOMEM;
+      f->tri[f->ntri++] = form;
+      f->tri[f->ntri++] = (uint32_t)f->byset[a];
+      f->tri[f->ntri++] = value;
+    }
+  }
+  return GL_OK;
+}
+
+/* Makes the key table from the triples: each key lists its starts in
+** p->disp and its rules in p->rdisp. */
+static int make_keys (Finish *f) {
+  gl_Prog *p = f->p;
+  size_t i, lo = 0, rlo = 0, want = 16;
+  gl_PKey *keys;
+  while (want < 2 * (f->ntri / 3) + 2) want *= 2;
+  keys = (gl_PKey *)p->alloc(p->ud, NULL, 0, want * sizeof(gl_PKey));
+  if (keys == NULL) return GL_ENOMEM;
+  p->keys = keys;
+  p->nkeys = want;
+  memset(keys, 0, want * sizeof(gl_PKey));
+  for (i = 0; i < f->ntri; i += 3) {    /* count */
+    size_t n;
+    const unsigned char *s = str_of(p, f->tri[i + 1], &n);
+    uint32_t h = hash_bytes(s, n);
+    gl_PKey *k = key_slot(p, keys, want, f->tri[i], s, n, h);
+    if (k->used == 0) { k->hash = h; k->form = f->tri[i]; k->str = f->tri[i + 1]; k->used = 1; }
+    if (f->tri[i + 2] & RULE_BIT) k->rn++; else k->n++;
+    p->key_forms |= 1u << f->tri[i];
+  }
+  for (i = 0; i < want; i++) {          /* lo, rlo: the ends of the lists, for now */
+    if (keys[i].used == 0) continue;
+    lo += keys[i].n;
+    keys[i].lo = (uint32_t)lo;
+    rlo += keys[i].rn;
+    keys[i].rlo = (uint32_t)rlo;
+  }
+  for (i = 0; i < f->ntri; i += 3) {    /* fill from the ends: lo ends at the start */
+    size_t n;
+    const unsigned char *s = str_of(p, f->tri[i + 1], &n);
+    gl_PKey *k = key_slot(p, keys, want, f->tri[i], s, n, hash_bytes(s, n));
+    uint32_t v = f->tri[i + 2];
+    if (v & RULE_BIT) p->rdisp[--k->rlo] = v & ~RULE_BIT;
+    else p->disp[--k->lo] = v;
+  }
+  return GL_OK;
+}
+
+/* Finds the entries (distinct reversed starts: rules whose reversed
+** patterns begin alike share one, see glean.pattern) and the consuming
+** instructions where each entry can start, under each of the four sentence
+** conditions. A start reached from two entries (not made by glean's
+** compiler) belongs to no entry: it is never switched off. */
+static int find_starts (Finish *f) {
+  gl_Prog *p = f->p;
+  uint32_t stamp = 0, c, e;
+  size_t rule, i;
+  for (rule = 0; rule < p->nrules; rule++) {
+    uint32_t pc = p->rstart[rule];
+    if (f->entry_of[pc] == NONE) f->entry_of[pc] = (uint32_t)p->nentries++;
+  }
+  p->entry_lo = (uint32_t *)p->alloc(p->ud, NULL, 0, (p->nentries + 1) * 4);
+  p->entry_rules = (uint32_t *)p->alloc(p->ud, NULL, 0, (p->nrules + 1) * 4);
+  if (p->entry_lo == NULL || p->entry_rules == NULL) return GL_ENOMEM;
+  for (i = 0; i <= p->nentries; i++) p->entry_lo[i] = 0;
+  for (rule = 0; rule < p->nrules; rule++) p->entry_lo[f->entry_of[p->rstart[rule]] + 1]++;
+  for (i = 0; i < p->nentries; i++) p->entry_lo[i + 1] += p->entry_lo[i];
+  for (i = 0; i < p->nentries; i++) f->seen[i] = 0;  /* fill counts, for now */
+  for (rule = 0; rule < p->nrules; rule++) {
+    e = f->entry_of[p->rstart[rule]];
+    p->entry_rules[p->entry_lo[e] + f->seen[e]++] = (uint32_t)rule;
+  }
+  for (i = 0; i <= p->ncode; i++) f->seen[i] = 0;
+  for (rule = 0; rule < p->nrules; rule++) {
+    uint32_t start = p->rstart[rule];
+    e = f->entry_of[start];
+    if (p->entry_rules[p->entry_lo[e]] != rule) continue;   /* entry done */
+    for (c = 0; c < 4; c++) {
+      uint32_t sp = 0;
+      stamp++;
+      f->stack[sp++] = start;
+      while (sp > 0) {
+        uint32_t pc = f->stack[--sp];
+        const gl_PInst *ins = &p->code[pc];
+        gl_PStart *st;
+        if (f->seen[pc] == stamp) continue;
+        f->seen[pc] = stamp;
+        switch (ins->op) {
+          case GL_OP_SPLIT: f->stack[sp++] = ins->y; f->stack[sp++] = ins->x; break;
+          case GL_OP_JMP: f->stack[sp++] = ins->x; break;
+          case GL_OP_SAVE: case GL_OP_GUARD: f->stack[sp++] = pc + 1; break;
+          case GL_OP_SOS: if (c & 1) f->stack[sp++] = pc + 1; break;
+          case GL_OP_EOS: if (c & 2) f->stack[sp++] = pc + 1; break;
+          case GL_OP_MATCH: break;      /* an empty match: never reported */
+          default:
+            if (f->start_of[pc] == NONE) {
+              if (gl_grow(p->alloc, p->ud, (void **)&p->starts, &p->cap_starts,
+                          p->nstarts + 1, sizeof(gl_PStart)))
+                return GL_ENOMEM;
+              f->start_of[pc] = (uint32_t)p->nstarts;
+              st = &p->starts[p->nstarts++];
+              st->pc = pc;
+              st->mask = 0;
+              st->entry = e;
+              st->exact = 0;
+            }
+            st = &p->starts[f->start_of[pc]];
+            if (st->entry != e) st->entry = NONE;
+            st->mask |= 1u << c;
+        }
+      }
+    }
+  }
+  return GL_OK;
+}
+
+/* Sorts the starts into keys (by their first token's forms), groups (by
+** predicate) and the SPAN starts, all listed in p->disp; and indexes the
+** rules' required tokens. */
+static int build_dispatch (Finish *f) {
+  gl_Prog *p = f->p;
+  size_t i, j, nkeyed, nspan = 0, lo;
+  /* strings by set */
+  for (i = 0; i < p->nset_slots; i++) f->nbyset += p->set_slots[2 * i] != 0;
+  f->byset = (uint64_t *)p->alloc(p->ud, NULL, 0, (f->nbyset + 1) * 8);
+  if (f->byset == NULL) return GL_ENOMEM;
+  for (i = 0, j = 0; i < p->nset_slots; i++)
+    if (p->set_slots[2 * i])
+      f->byset[j++] = (uint64_t)(p->set_slots[2 * i] - 1) << 32 | p->set_slots[2 * i + 1];
+  if (f->nbyset) qsort(f->byset, f->nbyset, 8, cmp_u64);
+  /* each start: keyed, in a group, or a SPAN start */
+  for (i = 0; i < p->nstarts; i++) {
+    const gl_PInst *ins = &p->code[p->starts[i].pc];
+    int k;
+    if (ins->op == GL_OP_SPAN) { nspan++; continue; }
+    f->npairs = 0;
+    k = pred_keys(f, ins->x);
+    if (k < 0) return GL_ENOMEM;
+    if (k == 0) {
+      if (gl_grow(p->alloc, p->ud, (void **)&f->loose, &f->cap_loose, f->nloose + 1, 8))
+        return GL_ENOMEM;
+      f->loose[f->nloose++] = (uint64_t)ins->x << 32 | i;
+      continue;
+    }
+    /* a plain set: finding the key is evaluating the predicate */
+    p->starts[i].exact = p->preds[ins->x].type >= GL_PR_TEXT &&
+                         p->preds[ins->x].type <= GL_PR_SHAPE;
+    if (add_triples(f, (uint32_t)i) != GL_OK) return GL_ENOMEM;
+  }
+  nkeyed = f->ntri / 3;
+  p->ndisp = nkeyed + f->nloose + nspan + 1;    /* the allocated size */
+  p->disp = (uint32_t *)p->alloc(p->ud, NULL, 0, p->ndisp * 4);
+  if (p->disp == NULL) { p->ndisp = 0; return GL_ENOMEM; }
+  lo = nkeyed;
+  /* groups of unkeyed starts by predicate */
+  if (f->nloose) qsort(f->loose, f->nloose, 8, cmp_u64);
+  for (i = 0; i < f->nloose; i++)
+    p->ngroups += (i == 0 || (f->loose[i] >> 32) != (f->loose[i - 1] >> 32));
+  if (p->ngroups) {
+    p->groups = (gl_PGroup *)p->alloc(p->ud, NULL, 0, p->ngroups * sizeof(gl_PGroup));
+    if (p->groups == NULL) { p->ngroups = 0; return GL_ENOMEM; }
+  }
+  for (i = 0, j = 0; i < f->nloose; i++) {
+    uint32_t pred = (uint32_t)(f->loose[i] >> 32);
+    if (i == 0 || pred != (uint32_t)(f->loose[i - 1] >> 32)) {
+      p->groups[j].pred = pred;
+      p->groups[j].lo = (uint32_t)lo;
+      p->groups[j].n = 0;
+      j++;
+    }
+    p->disp[lo++] = (uint32_t)f->loose[i];
+    p->groups[j - 1].n++;
+  }
+  p->span_lo = (uint32_t)lo;
+  p->span_n = (uint32_t)nspan;
+  for (i = 0; i < p->nstarts; i++)
+    if (p->code[p->starts[i].pc].op == GL_OP_SPAN) p->disp[lo++] = (uint32_t)i;
+  /* required tokens: rules whose requirement no key describes are always on */
+  for (i = 0; i < p->nrules; i++) {
+    int k = 0;
+    f->npairs = 0;
+    if (p->req && p->req[i] != NONE) k = pred_keys(f, p->req[i]);
+    if (k < 0) return GL_ENOMEM;
+    if (k == 0) { p->always[i] = 1; continue; }
+    if (i >= RULE_BIT || add_triples(f, (uint32_t)i | RULE_BIT) != GL_OK) return GL_ENOMEM;
+  }
+  p->nrdisp = f->ntri / 3 - nkeyed + 1;
+  p->rdisp = (uint32_t *)p->alloc(p->ud, NULL, 0, p->nrdisp * 4);
+  if (p->rdisp == NULL) { p->nrdisp = 0; return GL_ENOMEM; }
+  return make_keys(f);
+}
+
+int gl_prog_finish (gl_Prog *p, const char **why) {
+  Finish f;
+  size_t m = p->ncode, i;
+  int st;
+  *why = NULL;
+  if (p->finished) return GL_OK;
+  st = check_program(p, why);
+  if (st != GL_OK) return st;
+  memset(&f, 0, sizeof(f));
+  f.p = p;
+  f.seen = (uint32_t *)p->alloc(p->ud, NULL, 0, (m + 1) * 4);
+  f.start_of = (uint32_t *)p->alloc(p->ud, NULL, 0, (m + 1) * 4);
+  f.entry_of = (uint32_t *)p->alloc(p->ud, NULL, 0, (m + 1) * 4);
+  f.stack = (uint32_t *)p->alloc(p->ud, NULL, 0, (2 * m + 2) * 4);
+  p->always = (unsigned char *)p->alloc(p->ud, NULL, 0, p->nrules + 1);
+  if (f.seen == NULL || f.start_of == NULL || f.entry_of == NULL || f.stack == NULL ||
+      p->always == NULL)
+    st = GL_ENOMEM;
+  if (st == GL_OK) {
+    for (i = 0; i <= m; i++) { f.seen[i] = 0; f.start_of[i] = f.entry_of[i] = NONE; }
+    memset(p->always, 0, p->nrules + 1);
+    st = find_starts(&f);
+  }
+  if (st == GL_OK) st = build_dispatch(&f);
+  finish_free(&f);
+  if (st == GL_OK) p->finished = 1;
+  return st;
+}
+
+
+/* ======================================================================
+** Runs: sizes, spans, token forms, predicates
+** ====================================================================== */
+
+void gl_pm_free (gl_PRun *r) {
+  if (r->alloc == NULL) return;
+#define FREE(a, n) if (a) r->alloc(r->ud, a, (n) * sizeof(*(a)), 0)
+  FREE(r->by_first, r->cap_first);
+  FREE(r->by_last, r->cap_last);
+  FREE(r->tokblock, TOK_ARRAYS * (r->cap_tok + 2));
+  FREE(r->codeblock, CODE_BYTES * r->cap_code);
+  FREE(r->predblock, 5 * r->cap_preds);
+  FREE(r->cover, r->cap_cover);
+  FREE(r->pool, r->cap_pool);
+  FREE(r->ext_memo, r->cap_memo);
+  FREE(r->stack, r->cap_stack);
+  FREE(r->pend, r->cap_pend);
+  FREE(r->found, r->cap_found);
+  FREE(r->last_end, r->cap_rules);
+  FREE(r->active, r->cap_active);
+  FREE(r->entry_active, r->cap_entry_active);
+  FREE(r->guard_active, r->cap_guard_active);
+  FREE(r->caps, r->cap_caps);
+#undef FREE
+  memset(r, 0, sizeof(*r));
+}
+
+/* Replaces a block whose contents need not be kept; GL_OK or GL_ENOMEM
+** (the old block is then freed and *cap is 0). */
+static int renew (gl_PRun *r, void **block, size_t *cap, size_t unit, size_t n) {
+  if (*block) r->alloc(r->ud, *block, *cap * unit, 0);
+  *cap = 0;
+  if (n > ((size_t)-1) / unit) { *block = NULL; return GL_ENOMEM; }
+  *block = r->alloc(r->ud, NULL, 0, n * unit);
+  if (*block == NULL) return GL_ENOMEM;
+  *cap = n;
+  return GL_OK;
+}
+
+/* Makes room for ntok tokens and the program's size. */
+static int pm_size (gl_PRun *r, size_t ntok) {
+  const gl_Prog *p = r->prog;
+  if (r->tokblock == NULL || ntok > r->cap_tok) {
+    size_t n, cap = r->tokblock ? r->cap_tok + 2 : 0;
+    int f;
+    if (renew(r, (void **)&r->tokblock, &cap, TOK_ARRAYS * 4, ntok + 2)) return GL_ENOMEM;
+    r->cap_tok = ntok;
+    n = ntok + 2;
+    r->first_index = r->tokblock;
+    r->last_index = r->tokblock + n;
+    r->pend_head = r->tokblock + 2 * n;
+    for (f = 0; f < 4; f++) {
+      r->form_off[f] = r->tokblock + (3 + 4 * f) * n;
+      r->form_len[f] = r->tokblock + (4 + 4 * f) * n;
+      r->form_hash[f] = r->tokblock + (5 + 4 * f) * n;
+      r->tok_key[f] = r->tokblock + (6 + 4 * f) * n;
+    }
+    r->form_src = r->tokblock + 19 * n;
+  }
+  if (r->codeblock == NULL || p->ncode > r->cap_code) {
+    size_t m = p->ncode ? p->ncode : 1;
+    if (renew(r, (void **)&r->codeblock, &r->cap_code, CODE_BYTES, m)) return GL_ENOMEM;
+    r->sortbuf = (uint64_t *)(void *)r->codeblock;
+    r->cur = (uint32_t *)(void *)(r->codeblock + 8 * m);
+    r->e_cur = r->cur + m;
+    r->nxt = r->cur + 2 * m;
+    r->e_nxt = r->cur + 3 * m;
+    r->visit = r->cur + 4 * m;
+    r->member = r->cur + 5 * m;
+    memset(r->visit, 0, 2 * m * 4);
+    r->gen = 0;
+  }
+  if (r->predblock == NULL || p->npreds > r->cap_preds) {
+    size_t m = p->npreds ? p->npreds : 1;
+    if (renew(r, (void **)&r->predblock, &r->cap_preds, 5, m)) return GL_ENOMEM;
+    r->memo_at = (uint32_t *)(void *)r->predblock;
+    r->memo_val = r->predblock + 4 * m;
+  }
+  if (GROW(r, r->stack, r->cap_stack, 2 * p->ncode + 2) ||
+      GROW(r, r->last_end, r->cap_rules, p->nrules + 1) ||
+      GROW(r, r->active, r->cap_active, p->nrules + 1) ||
+      GROW(r, r->entry_active, r->cap_entry_active, p->nentries + 1) ||
+      GROW(r, r->guard_active, r->cap_guard_active, p->nguards + 1))
+    return GL_ENOMEM;
+  return GL_OK;
+}
+
+int gl_pm_init (gl_PRun *r, const gl_Prog *p, const gl_Token *tok, size_t ntok,
+                const unsigned char *text, gl_Alloc alloc, void *ud) {
+  size_t t;
+  int f;
+  if (r->alloc == NULL) {
+    memset(r, 0, sizeof(*r));
+    r->alloc = alloc;
+    r->ud = ud;
+  }
+  r->prog = p;
+  r->tok = tok;
+  r->ntok = ntok;
+  r->text = text;
+  r->failed = 0;
+  r->nspans = r->nfound = r->poollen = r->npend = 0;
+  if (ntok >= UINT32_MAX - 2) return GL_ETOOBIG;
+  if (pm_size(r, ntok) != GL_OK) return GL_ENOMEM;
+  for (f = 0; f < 4; f++)
+    for (t = 0; t < ntok; t++) r->form_len[f][t] = NONE;
+  for (t = 0; t < ntok; t++) r->form_src[t] = 0;
+  if (p->nexterns) {
+    size_t need = (size_t)p->nexterns * ntok;
+    if (ntok && need / ntok != p->nexterns) return GL_ENOMEM;
+    if (GROW(r, r->ext_memo, r->cap_memo, need + 1)) return GL_ENOMEM;
+    memset(r->ext_memo, 0, need);
+  }
+  return GL_OK;
+}
+
+int gl_pm_add_span (gl_PRun *r, uint32_t first, uint32_t last, uint32_t label) {
+  if (first > last || last >= r->ntok || label >= r->prog->nlabels) return GL_OK;
+  if (GROW(r, r->by_first, r->cap_first, r->nspans + 1)) return GL_ENOMEM;
+  r->by_first[r->nspans].first = first;
+  r->by_first[r->nspans].last = last;
+  r->by_first[r->nspans].label = label;
+  r->nspans++;
+  return GL_OK;
+}
+
+/* Orders the spans by first and by last token (counting sorts), indexes
+** both by token, and marks the labels over each token. */
+static int index_spans (gl_PRun *r) {
+  size_t n = r->ntok, ns = r->nspans, i, k, words = (r->prog->nlabels + 63) / 64;
+  uint32_t *fi = r->first_index, *li = r->last_index;
+  if (GROW(r, r->by_last, r->cap_last, ns + 1)) return GL_ENOMEM;
+  memset(fi, 0, (n + 2) * 4);
+  memset(li, 0, (n + 2) * 4);
+  for (i = 0; i < ns; i++) { fi[r->by_first[i].first + 1]++; li[r->by_first[i].last + 1]++; }
+  for (i = 0; i < n; i++) { fi[i + 1] += fi[i]; li[i + 1] += li[i]; }
+  /* by_last <- spans by first (stable), then back into by_first */
+  for (i = 0; i < ns; i++) r->by_last[fi[r->by_first[i].first]++] = r->by_first[i];
+  for (i = n; i > 0; i--) fi[i] = fi[i - 1];
+  fi[0] = 0;
+  if (ns) memcpy(r->by_first, r->by_last, ns * sizeof(gl_PSpan));
+  for (i = 0; i < ns; i++) r->by_last[li[r->by_first[i].last]++] = r->by_first[i];
+  for (i = n; i > 0; i--) li[i] = li[i - 1];
+  li[0] = 0;
+  fi[n + 1] = li[n + 1] = (uint32_t)ns;
+  r->cover_words = words;
+  if (words && ns) {
+    if (GROW(r, r->cover, r->cap_cover, n * words + 1)) return GL_ENOMEM;
+    memset(r->cover, 0, n * words * sizeof(uint64_t));
+    for (i = 0; i < ns; i++) {
+      const gl_PSpan *s = &r->by_first[i];
+      for (k = s->first; k <= s->last; k++)
+        r->cover[k * words + s->label / 64] |= (uint64_t)1 << (s->label % 64);
+    }
+  }
+  else r->cover_words = 0;
+  return GL_OK;
+}
+
+/* Form f (0 text, 1 lower, 2 norm, 3 shape) of token t and its hash,
+** made once; NULL when out of memory (predicates then fail). The lower and
+** norm forms of most tokens are their text (ASCII without capitals): those
+** point into the text, with the text's hash (bit f of form_src). */
+static const unsigned char *token_form (gl_PRun *r, int f, size_t t, size_t *len,
+                                        uint32_t *hash) {
+  if (r->form_len[f][t] == NONE) {
+    const gl_Token *k = &r->tok[t];
+    size_t n = k->stop - k->start, out;
+    const unsigned char *s = r->text + k->start;
+    if (f == 0) {
+      r->form_src[t] |= 1;
+      r->form_off[0][t] = k->start;
+      r->form_len[0][t] = (uint32_t)n;
+      r->form_hash[0][t] = hash_bytes(s, n);
+    }
+    else {
+      size_t i = 0;
+      if ((f == 1 || f == 2) && !(k->flags & GL_F_HAS_UPPER)) {
+        if (f == 1) while (i < n && s[i] < 0x80) i++;
+        else while (i < n && s[i] < 0x80 && s[i] != '`') i++;
+      }
+      if (i == n && f != 3) {           /* the text itself */
+        size_t tl;
+        uint32_t th;
+        token_form(r, 0, t, &tl, &th);
+        r->form_src[t] |= 1u << f;
+        r->form_off[f][t] = k->start;
+        r->form_len[f][t] = (uint32_t)n;
+        r->form_hash[f][t] = th;
+      }
+      else {
+        size_t room = (f == 3) ? n : GL_FOLD_BUFSIZE(n);
+        unsigned char *dst;
+        if (r->poollen + room >= UINT32_MAX ||
+            GROW(r, r->pool, r->cap_pool, r->poollen + room + 1) != GL_OK)
+          return NULL;
+        dst = r->pool + r->poollen;
+        out = (f == 3) ? gl_shape(s, n, dst)
+                       : gl_fold(s, n, dst, f == 1 ? GL_FORM_LOWER : GL_FORM_NORM);
+        r->form_off[f][t] = (uint32_t)r->poollen;
+        r->form_len[f][t] = (uint32_t)out;
+        r->form_hash[f][t] = hash_bytes(dst, out);
+        r->poollen += out;
+      }
+    }
+  }
+  *len = r->form_len[f][t];
+  *hash = r->form_hash[f][t];
+  return ((r->form_src[t] >> f) & 1 ? r->text : r->pool) + r->form_off[f][t];
+}
+
+static int eval_pred (gl_PRun *r, uint32_t id, size_t t) {
+  const gl_Prog *p = r->prog;
+  const gl_PPred *pr = &p->preds[id];
+  const gl_Token *k = &r->tok[t];
+  size_t len, i;
+  uint32_t h;
+  const unsigned char *s;
+  switch (pr->type) {
+    case GL_PR_ANY: return 1;
+    case GL_PR_TEXT: case GL_PR_LOWER: case GL_PR_NORM: case GL_PR_SHAPE:
+      s = token_form(r, (int)(pr->type - GL_PR_TEXT), t, &len, &h);
+      return s != NULL && set_has(p, pr->a, s, len, h);
+    case GL_PR_KIND: return k->kind < 32 && ((pr->a >> k->kind) & 1);
+    case GL_PR_FLAGS: return (k->flags & pr->a) == pr->b;
+    case GL_PR_LABEL:
+      return r->cover_words != 0 &&
+             ((r->cover[t * r->cover_words + pr->a / 64] >> (pr->a % 64)) & 1);
+    case GL_PR_EXTERN: {
+      unsigned char *m = &r->ext_memo[(size_t)pr->a * r->ntok + t];
+      if (*m == 0) {
+        int v;
+        if (r->failed) return 0;
+        v = r->ext(r->ext_ctx, pr->a, t);
+        if (v < 0) { r->failed = 1; return 0; }
+        *m = (unsigned char)(v ? 2 : 1);
+      }
+      return *m == 2;
+    }
+    case GL_PR_NOT: return !eval_pred(r, pr->a, t);
+    case GL_PR_AND:
+      for (i = 0; i < pr->b; i++) if (!eval_pred(r, p->children[pr->a + i], t)) return 0;
+      return 1;
+    case GL_PR_OR:
+      for (i = 0; i < pr->b; i++) if (eval_pred(r, p->children[pr->a + i], t)) return 1;
+      return 0;
+    default: return 0;
+  }
+}
+
+/* eval_pred, remembered for the token being read (the backward pass reads
+** each token once, so one slot per predicate is enough). */
+static int eval_memo (gl_PRun *r, uint32_t id, size_t t) {
+  if (r->memo_at[id] != t + 1) {
+    r->memo_val[id] = (unsigned char)eval_pred(r, id, t);
+    r->memo_at[id] = (uint32_t)(t + 1);
+  }
+  return r->memo_val[id];
+}
+
+static int sos_at (const gl_PRun *r, size_t p) {
+  return p < r->ntok && (p == 0 || (r->tok[p].flags & GL_F_SENT_START));
+}
+
+static int eos_at (const gl_PRun *r, size_t p) {
+  return p > 0 && (p == r->ntok || (r->tok[p].flags & GL_F_SENT_START));
+}
+
+/* A fresh stamp for the visit and membership marks. */
+static uint32_t new_stamp (gl_PRun *r) {
+  if (++r->gen == 0) {
+    memset(r->visit, 0, 2 * r->cap_code * 4);     /* visit and member */
+    r->gen = 1;
+  }
+  return r->gen;
+}
+
+
+/* ======================================================================
+** Finding matches: the backward pass
+** ====================================================================== */
+
+/* Adds (pc, e) to the arrivals of the next position, merging by max end. */
+static void arrive (gl_PRun *r, uint32_t *n, uint32_t stamp, uint32_t pc, uint32_t e) {
+  if (r->member[pc] != stamp) {
+    r->member[pc] = stamp;
+    r->e_nxt[pc] = e;
+    r->nxt[(*n)++] = pc;
+  }
+  else if (e > r->e_nxt[pc]) r->e_nxt[pc] = e;
+}
+
+static int cmp_desc (const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x < y) - (x > y);
+}
+
+static void sort_desc (uint64_t *a, size_t n) {
+  size_t i, j;
+  if (n > 16) { qsort(a, n, sizeof(uint64_t), cmp_desc); return; }
+  for (i = 1; i < n; i++) {
+    uint64_t x = a[i];
+    for (j = i; j > 0 && a[j - 1] < x; j--) a[j] = a[j - 1];
+    a[j] = x;
+  }
+}
+
+/* The epsilon closure at position p from (pc, e): consuming threads are
+** kept in cur; a MATCH records the rule's longest match starting at p. */
+static int closure (gl_PRun *r, size_t p, uint32_t stamp, uint32_t pc0, uint32_t e,
+                    uint32_t *ncur) {
+  const gl_PInst *code = r->prog->code;
+  uint32_t sp = 0, *stack = r->stack;
+  stack[sp++] = pc0;
+  while (sp > 0) {
+    uint32_t pc = stack[--sp];
+    const gl_PInst *ins;
+    if (r->visit[pc] == stamp) continue;   /* visited with an end as large */
+    r->visit[pc] = stamp;
+    r->work++;
+    ins = &code[pc];
+    switch (ins->op) {
+      case GL_OP_SPLIT: stack[sp++] = ins->y; stack[sp++] = ins->x; break;
+      case GL_OP_JMP: stack[sp++] = ins->x; break;
+      case GL_OP_SAVE: stack[sp++] = pc + 1; break;
+      case GL_OP_GUARD: if (r->guard_active[ins->x]) stack[sp++] = pc + 1; break;
+      case GL_OP_SOS: if (sos_at(r, p)) stack[sp++] = pc + 1; break;
+      case GL_OP_EOS: if (eos_at(r, p)) stack[sp++] = pc + 1; break;
+      case GL_OP_MATCH:
+        if (e > p) {
+          if (GROW(r, r->found, r->cap_found, r->nfound + 1)) return GL_ENOMEM;
+          r->found[r->nfound].rule = ins->x;
+          r->found[r->nfound].first = (uint32_t)p;
+          r->found[r->nfound].last = e;     /* exclusive until selected */
+          r->nfound++;
+        }
+        break;
+      default:                          /* PRED, SPAN: wait for a token */
+        r->e_cur[pc] = e;
+        r->cur[(*ncur)++] = pc;
+        break;
+    }
+  }
+  return GL_OK;
+}
+
+/* Keeps, per rule, its leftmost-longest non-overlapping matches. found is
+** by decreasing first position on entry, by first on exit. */
+static void select_matches (gl_PRun *r) {
+  size_t i, j = 0, n = r->nfound;
+  gl_PMatch *f = r->found;
+  for (i = 0; i < n / 2; i++) {
+    gl_PMatch t = f[i];
+    f[i] = f[n - 1 - i];
+    f[n - 1 - i] = t;
+  }
+  for (i = 0; i < r->prog->nrules; i++) r->last_end[i] = 0;
+  for (i = 0; i < n; i++) {
+    gl_PMatch m = f[i];
+    if (m.first >= r->last_end[m.rule]) {
+      r->last_end[m.rule] = m.last;
+      m.last -= 1;                      /* inclusive from here on */
+      f[j++] = m;
+    }
+  }
+  r->nfound = j;
+}
+
+/* Queues (pc, e) to arrive at position 'at' (a span jump). */
+static int pend (gl_PRun *r, uint32_t at, uint32_t pc, uint32_t e) {
+  if (GROW(r, r->pend, r->cap_pend, r->npend + 1)) return GL_ENOMEM;
+  r->pend[r->npend].pc = pc;
+  r->pend[r->npend].e = e;
+  r->pend[r->npend].next = r->pend_head[at];
+  r->pend_head[at] = (uint32_t)++r->npend;
+  return GL_OK;
+}
+
+/* Starts the rules whose reversed pattern can begin with token t, read
+** from position t + 1 (matches ending there); combo: sentence conditions. */
+static void start_rules (gl_PRun *r, size_t t, uint32_t combo, uint32_t stamp, uint32_t *n) {
+  const gl_Prog *p = r->prog;
+  const unsigned char *active = r->entry_active;
+  uint32_t e = (uint32_t)(t + 1), bit = 1u << combo;
+  size_t i, j;
+  int f;
+  for (f = 0; f < 4; f++) {
+    const gl_PKey *key;
+    if (!(p->key_forms & (1u << f)) || r->tok_key[f][t] == 0) continue;
+    key = &p->keys[r->tok_key[f][t] - 1];
+    for (j = 0; j < key->n; j++) {
+      const gl_PStart *st = &p->starts[p->disp[key->lo + j]];
+      if ((st->mask & bit) && (st->entry == NONE || active[st->entry]) &&
+          (st->exact || eval_memo(r, p->code[st->pc].x, t)))
+        arrive(r, n, stamp, st->pc + 1, e);
+    }
+  }
+  for (i = 0; i < p->ngroups; i++) {
+    const gl_PGroup *g = &p->groups[i];
+    if (!eval_memo(r, g->pred, t)) continue;
+    for (j = 0; j < g->n; j++) {
+      const gl_PStart *st = &p->starts[p->disp[g->lo + j]];
+      if ((st->mask & bit) && (st->entry == NONE || active[st->entry]))
+        arrive(r, n, stamp, st->pc + 1, e);
+    }
+  }
+}
+
+/* Looks up every token's forms among the keys once, and finds which rules
+** may match at all: those always on, and those one of whose required keys
+** some token has. */
+static void find_keys (gl_PRun *r) {
+  const gl_Prog *p = r->prog;
+  size_t t, j;
+  int f;
+  memcpy(r->active, p->always, p->nrules);
+  for (f = 0; f < 4; f++) {
+    if (!(p->key_forms & (1u << f))) continue;
+    for (t = 0; t < r->ntok; t++) {
+      const unsigned char *s;
+      size_t len;
+      uint32_t h;
+      const gl_PKey *key;
+      r->tok_key[f][t] = 0;
+      if ((s = token_form(r, f, t, &len, &h)) == NULL) continue;
+      key = key_slot(p, p->keys, p->nkeys, (uint32_t)f, s, len, h);
+      if (key->used == 0) continue;
+      r->tok_key[f][t] = (uint32_t)(key - p->keys) + 1;
+      for (j = 0; j < key->rn; j++) r->active[p->rdisp[key->rlo + j]] = 1;
+    }
+  }
+  for (j = 0; j < p->nguards; j++) {    /* a guard is on if one of its rules is */
+    uint32_t k;
+    r->guard_active[j] = 0;
+    for (k = p->guard_lo[j]; k < p->guard_lo[j + 1]; k++)
+      if (r->active[p->guard_rules[k]]) { r->guard_active[j] = 1; break; }
+  }
+  for (j = 0; j < p->nentries; j++) {   /* an entry is on if one of its rules is */
+    uint32_t k;
+    r->entry_active[j] = 0;
+    for (k = p->entry_lo[j]; k < p->entry_lo[j + 1]; k++)
+      if (r->active[p->entry_rules[k]]) { r->entry_active[j] = 1; break; }
+  }
+}
+
+int gl_pm_find (gl_PRun *r) {
+  const gl_Prog *p = r->prog;
+  const gl_PInst *code = p->code;
+  uint32_t ncur, nnxt = 0, i, k, step_stamp;
+  size_t pos, n = r->ntok;
+  if (!p->finished) return GL_EINVAL;
+  if (index_spans(r) != GL_OK) return GL_ENOMEM;
+  for (i = 0; i <= n; i++) r->pend_head[i] = 0;
+  memset(r->memo_at, 0, p->npreds * 4);
+  find_keys(r);
+  r->npend = 0;
+  r->nfound = 0;
+  r->work = 0;
+  step_stamp = new_stamp(r);
+  for (pos = n; ; pos--) {
+    uint32_t visit_stamp, nin = nnxt, combo;
+    /* arrivals, visited by decreasing end: stepped threads come in that
+    ** order already (see start_rules and the step below); span jumps do
+    ** not, and then the arrivals are sorted */
+    for (k = r->pend_head[pos]; k; k = r->pend[k - 1].next)
+      arrive(r, &nin, step_stamp, r->pend[k - 1].pc, r->pend[k - 1].e);
+    if (r->pend_head[pos]) {
+      for (i = 0; i < nin; i++) r->sortbuf[i] = (uint64_t)r->e_nxt[r->nxt[i]] << 32 | r->nxt[i];
+      sort_desc(r->sortbuf, nin);
+      for (i = 0; i < nin; i++) r->nxt[i] = (uint32_t)r->sortbuf[i];
+    }
+    visit_stamp = new_stamp(r);
+    ncur = 0;
+    for (i = 0; i < nin; i++)
+      if (closure(r, pos, visit_stamp, r->nxt[i], r->e_nxt[r->nxt[i]], &ncur) != GL_OK)
+        return GL_ENOMEM;
+    if (pos == 0) break;
+    /* matches may end at pos: rules starting with a SPAN wait in cur */
+    combo = (uint32_t)sos_at(r, pos) | (uint32_t)eos_at(r, pos) << 1;
+    if (p->span_n && r->last_index[pos - 1] < r->last_index[pos]) {
+      for (i = 0; i < p->span_n; i++) {
+        const gl_PStart *st = &p->starts[p->disp[p->span_lo + i]];
+        if ((st->mask & (1u << combo)) &&
+            (st->entry == NONE || r->entry_active[st->entry]) &&
+            r->visit[st->pc] != visit_stamp) {
+          r->visit[st->pc] = visit_stamp;
+          r->e_cur[st->pc] = (uint32_t)pos;
+          r->cur[ncur++] = st->pc;
+        }
+      }
+    }
+    /* step: each consuming thread reads token pos - 1 */
+    step_stamp = new_stamp(r);
+    nnxt = 0;
+    r->work += ncur;
+    for (i = 0; i < ncur; i++) {
+      uint32_t pc = r->cur[i], e = r->e_cur[pc];
+      const gl_PInst *ins = &code[pc];
+      if (ins->op == GL_OP_PRED) {
+        if (eval_memo(r, ins->x, pos - 1)) arrive(r, &nnxt, step_stamp, pc + 1, e);
+        continue;
+      }
+      for (k = r->last_index[pos - 1]; k < r->last_index[pos]; k++) {   /* SPAN */
+        const gl_PSpan *s = &r->by_last[k];
+        if (s->label != ins->x) continue;
+        if (s->first == pos - 1) arrive(r, &nnxt, step_stamp, pc + 1, e);
+        else if (pend(r, s->first, pc + 1, e) != GL_OK) return GL_ENOMEM;
+      }
+    }
+    /* and matches ending at pos start with the rules token pos - 1 may begin */
+    start_rules(r, pos - 1, combo, step_stamp, &nnxt);
+    if (r->failed) return GL_EHOST;
+  }
+  select_matches(r);
+  return GL_OK;
+}
+
+
+/* ======================================================================
+** Captures: the forward pass over one match
+** ====================================================================== */
+
+/* A thread list of the forward pass: program counters, and each thread's
+** capture array at caps[base + pc * k]. */
+typedef struct FList {
+  uint32_t *pc;
+  uint32_t n;
+  size_t base;
+} FList;
+
+typedef struct Fwd {
+  gl_PRun *r;
+  uint32_t k;                   /* capture slots */
+  size_t stack_base;            /* stack entries' captures start here */
+  size_t tmp;                   /* one scratch capture array */
+  size_t pend_base, npend;      /* queued jumps: (pos, pc, caps) records */
+} Fwd;
+
+#define CAPS(f, off)   (&(f)->r->caps[off])
+
+/* Adds (pc, caps) at position pos to list l, following epsilon moves in
+** priority order (an explicit stack: first pushed, last explored). */
+static void fadd (Fwd *f, FList *l, uint32_t stamp, uint32_t pc0, const uint32_t *caps0,
+                  size_t pos) {
+  gl_PRun *r = f->r;
+  const gl_PInst *code = r->prog->code;
+  uint32_t sp = 0, k = f->k;
+  r->stack[sp] = pc0;
+  memcpy(CAPS(f, f->stack_base), caps0, k * 4);
+  sp++;
+  while (sp > 0) {
+    uint32_t pc = r->stack[--sp];
+    const gl_PInst *ins;
+    if (r->visit[pc] == stamp) continue;
+    r->visit[pc] = stamp;
+    memcpy(CAPS(f, f->tmp), CAPS(f, f->stack_base + (size_t)sp * k), k * 4);
+    ins = &code[pc];
+#define PUSH(target) (r->stack[sp] = (target), \
+                      memcpy(CAPS(f, f->stack_base + (size_t)sp * k), CAPS(f, f->tmp), k * 4), \
+                      sp++)
+    switch (ins->op) {
+      case GL_OP_SPLIT: PUSH(ins->y); PUSH(ins->x); break;
+      case GL_OP_JMP: PUSH(ins->x); break;
+      case GL_OP_SAVE:
+        if (ins->x < k) CAPS(f, f->tmp)[ins->x] = (uint32_t)pos;
+        PUSH(pc + 1);
+        break;
+      case GL_OP_GUARD: PUSH(pc + 1); break;
+      case GL_OP_SOS: if (sos_at(r, pos)) PUSH(pc + 1); break;
+      case GL_OP_EOS: if (eos_at(r, pos)) PUSH(pc + 1); break;
+      default:
+        l->pc[l->n++] = pc;
+        memcpy(CAPS(f, l->base + (size_t)pc * k), CAPS(f, f->tmp), k * 4);
+        break;
+    }
+#undef PUSH
+  }
+}
+
+int gl_pm_captures (gl_PRun *r, uint32_t rule, uint32_t first, uint32_t last,
+                    uint32_t *slots) {
+  const gl_Prog *p = r->prog;
+  const gl_PInst *code = p->code;
+  uint32_t k, m = (uint32_t)p->ncode, i, j, stamp;
+  size_t pos, e = (size_t)last + 1, need;
+  FList a, b, *cl = &a, *nl = &b;
+  Fwd f;
+  if (rule >= p->nrules || first > last || last >= r->ntok) return -1;
+  k = p->ncaps[rule];
+  if (k == 0) return GL_OK;
+  /* captures: two lists of m arrays, a stack of 2m + 2, a scratch one */
+  need = ((size_t)2 * m + (2 * (size_t)m + 2) + 1) * k;
+  if (GROW(r, r->caps, r->cap_caps, need)) return GL_ENOMEM;
+  f.r = r;
+  f.k = k;
+  a.pc = r->cur; a.base = 0; a.n = 0;
+  b.pc = r->nxt; b.base = (size_t)m * k; b.n = 0;
+  f.stack_base = (size_t)2 * m * k;
+  f.tmp = need - k;
+  f.pend_base = need;
+  f.npend = 0;
+  for (i = 0; i < k; i++) slots[i] = NONE;
+  stamp = new_stamp(r);
+  fadd(&f, cl, stamp, p->fstart[rule], slots, first);
+  for (pos = first; ; pos++) {
+    stamp = new_stamp(r);
+    nl->n = 0;
+    for (i = 0; i < cl->n; i++) {
+      uint32_t pc = cl->pc[i];
+      const gl_PInst *ins = &code[pc];
+      const uint32_t *caps = CAPS(&f, cl->base + (size_t)pc * k);
+      if (ins->op == GL_OP_MATCH) {
+        if (pos == e) { memcpy(slots, caps, k * 4); return GL_OK; }
+        continue;
+      }
+      if (pos >= e) continue;
+      if (ins->op == GL_OP_PRED) {
+        if (eval_pred(r, ins->x, pos)) fadd(&f, nl, stamp, pc + 1, caps, pos + 1);
+        if (r->failed) return GL_EHOST;
+        continue;
+      }
+      for (j = r->first_index[pos]; j < r->first_index[pos + 1]; j++) {   /* SPAN */
+        const gl_PSpan *s = &r->by_first[j];
+        uint32_t *rec;
+        if (s->label != ins->x || (size_t)s->last + 1 > e) continue;
+        if (s->last == pos) { fadd(&f, nl, stamp, pc + 1, caps, pos + 1); continue; }
+        /* a longer jump: queue (landing position, pc, caps) */
+        need = f.pend_base + (f.npend + 1) * (k + 2);
+        if (GROW(r, r->caps, r->cap_caps, need)) return GL_ENOMEM;
+        caps = CAPS(&f, cl->base + (size_t)pc * k);     /* caps may have moved */
+        rec = CAPS(&f, f.pend_base + f.npend * (k + 2));
+        rec[0] = s->last + 1;
+        rec[1] = pc + 1;
+        memcpy(rec + 2, caps, k * 4);
+        f.npend++;
+      }
+    }
+    if (pos >= e) break;
+    for (i = 0; i < f.npend; i++) {     /* jumps landing at pos + 1, after */
+      uint32_t *rec = CAPS(&f, f.pend_base + i * (k + 2));
+      if (rec[0] == pos + 1) fadd(&f, nl, stamp, rec[1], rec + 2, pos + 1);
+    }
+    if (nl->n == 0) {
+      int waiting = 0;
+      for (i = 0; i < f.npend; i++) waiting |= CAPS(&f, f.pend_base + i * (k + 2))[0] > pos + 1;
+      if (!waiting) break;
+    }
+    { FList *t = cl; cl = nl; nl = t; }
+  }
+  return -1;
+}

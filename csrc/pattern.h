@@ -1,0 +1,230 @@
+/*
+** Token patterns: a program of several rules' patterns, compiled (by the
+** Lua layer) into Thompson-NFA instructions over token predicates, and the
+** machine that runs it in time linear in tokens x program size, whatever
+** the pattern. Plain C99: no Lua headers.
+**
+** Each rule has two entry points: its forward pattern (for captures) and
+** its reversed pattern. Finding matches runs all rules' reversed patterns
+** in one pass from the last token to the first; threads in the same state
+** merge, keeping the furthest match end, so that the pass yields, for
+** every token, the longest match of each rule that starts there (gl_pm_find).
+** A rule's matches are then its leftmost-longest non-overlapping ones; the
+** forward pattern, run on a chosen match only, gives its captures
+** (gl_pm_captures).
+*/
+#ifndef GL_PATTERN_H
+#define GL_PATTERN_H
+
+#include "gltypes.h"
+#include "tokenize.h"
+
+/* Instructions. */
+enum {
+  GL_OP_PRED,       /* consume one token satisfying predicate x */
+  GL_OP_SPAN,       /* consume one whole span of label x */
+  GL_OP_SPLIT,      /* go on at x, and at y (x first) */
+  GL_OP_JMP,        /* go on at x */
+  GL_OP_SOS,        /* assert: a sentence starts here */
+  GL_OP_EOS,        /* assert: a sentence ends here */
+  GL_OP_SAVE,       /* capture slot x := position */
+  GL_OP_MATCH,      /* rule x matched */
+  GL_OP_GUARD,      /* go on only if a rule of guard x may match in this text */
+  GL_OP_COUNT
+};
+
+typedef struct gl_PInst {
+  uint32_t op, x, y;
+} gl_PInst;
+
+/* Predicate types. */
+enum {
+  GL_PR_ANY, GL_PR_TEXT, GL_PR_LOWER, GL_PR_NORM, GL_PR_SHAPE, GL_PR_KIND,
+  GL_PR_FLAGS, GL_PR_LABEL, GL_PR_EXTERN, GL_PR_NOT, GL_PR_AND, GL_PR_OR,
+  GL_PR_COUNT
+};
+
+typedef struct gl_PPred {
+  uint32_t type;
+  uint32_t a, b;    /* TEXT..SHAPE: set id; KIND: bit mask of kinds; FLAGS:
+                    ** mask, value; LABEL: label; EXTERN: callback number;
+                    ** NOT: operand; AND/OR: operands in children[a .. a+b-1].
+                    ** Operands have smaller ids than the predicate. */
+} gl_PPred;
+
+/* Deepest nesting of predicates a program may have. */
+#define GL_PRED_MAX_DEPTH   64
+
+/* Where an entry (see below) can start: a consuming instruction and the
+** (sentence start, sentence end) conditions at the match's end under
+** which it is reached (bit c for c = sos + 2 * eos). */
+typedef struct gl_PStart {
+  uint32_t pc, mask;
+  uint32_t entry;               /* its entry, or UINT32_MAX: always on */
+  uint32_t exact;               /* its key decides the predicate: no test */
+} gl_PStart;
+
+/* A dispatch key: a string as a token's text (form 0), lower (1), norm
+** (2) or shape (3) form; the starts whose first token must have it, and the
+** rules that such a token switches on (see below). */
+typedef struct gl_PKey {
+  uint32_t hash, form, str;     /* str: string id; used == 0: empty slot */
+  uint32_t lo, n;               /* starts in disp[lo .. lo+n-1] */
+  uint32_t rlo, rn;             /* rules it switches on, in rdisp[rlo ..] */
+  uint32_t used;
+} gl_PKey;
+
+/* Starts sharing a predicate that no key describes. */
+typedef struct gl_PGroup {
+  uint32_t pred, lo, n;         /* starts in disp[lo .. lo+n-1] */
+} gl_PGroup;
+
+/* A compiled program. All memory comes from 'alloc'. */
+typedef struct gl_Prog {
+  gl_PInst *code;
+  size_t ncode;
+  uint32_t *fstart, *rstart;    /* per rule: forward and reversed entry;
+                                ** rules may share a reversed entry */
+  uint32_t *ncaps;              /* per rule: capture slots (2 per capture) */
+  uint32_t *req;                /* per rule: a predicate some token of every
+                                ** match satisfies, or UINT32_MAX; may be NULL */
+  size_t nrules;
+  gl_PPred *preds;
+  size_t npreds;
+  uint32_t *children;
+  size_t nchildren;
+  /* string sets: (set, string) pairs in one open-addressing table */
+  uint32_t *set_slots;          /* 2 words a slot: set id + 1, string id */
+  size_t nset_slots;
+  uint32_t *str_offs;           /* nstrings + 1 */
+  unsigned char *str_pool;
+  size_t nstrings, str_cap, pool_cap;
+  uint32_t nlabels, nexterns;
+  /* start dispatch, made by gl_prog_finish */
+  gl_PStart *starts;
+  size_t nstarts, cap_starts;
+  /* guards: lists of rules, for GL_OP_GUARD */
+  uint32_t *guard_lo;           /* nguards + 1 */
+  uint32_t *guard_rules;
+  size_t nguards, nguard_rules;
+  /* entries: the distinct reversed starts, and the rules of each */
+  uint32_t *entry_lo;           /* nentries + 1 */
+  uint32_t *entry_rules;        /* nrules */
+  size_t nentries;
+  uint32_t *disp;               /* start numbers, grouped by key and group */
+  size_t ndisp;
+  gl_PKey *keys;                /* open addressing, a power of two */
+  size_t nkeys;
+  unsigned key_forms;           /* bit f: some key has form f */
+  gl_PGroup *groups;
+  size_t ngroups;
+  uint32_t span_lo, span_n;     /* starts at SPAN instructions, in disp */
+  /* rule prefilter: a rule runs over a text only if a token of the text
+  ** has one of its required keys, or if it is always on */
+  uint32_t *rdisp;              /* rule numbers, grouped by key */
+  size_t nrdisp;
+  unsigned char *always;        /* per rule (nrules + 1) */
+  int finished;
+  gl_Alloc alloc;
+  void *ud;
+} gl_Prog;
+
+/* A span given to the machine (from gazetteers and earlier phases). */
+typedef struct gl_PSpan {
+  uint32_t first, last;         /* token indexes, inclusive */
+  uint32_t label;
+} gl_PSpan;
+
+/* A match: rule, tokens [first, last]. */
+typedef struct gl_PMatch {
+  uint32_t rule, first, last;
+} gl_PMatch;
+
+/* Calls back into the host for GL_PR_EXTERN predicates: 1 true, 0 false,
+** negative for an error (the run then stops with GL_EHOST). */
+typedef int (*gl_PExtern) (void *ctx, uint32_t ext, size_t token);
+
+/* The state of running a program over one text; reusable for the next
+** text. All arrays are grown with the allocator given to gl_pm_init and
+** freed by gl_pm_free. */
+typedef struct gl_PRun {
+  const gl_Prog *prog;
+  const gl_Token *tok;
+  size_t ntok;
+  const unsigned char *text;
+  gl_PExtern ext;
+  void *ext_ctx;
+  int failed;                   /* an extern callback failed */
+  uint64_t work;                /* instructions visited and threads stepped:
+                                ** linear in tokens x program size */
+  gl_Alloc alloc;
+  void *ud;
+  /* spans, by first token and by last token */
+  gl_PSpan *by_first, *by_last;
+  size_t nspans, cap_first, cap_last;
+  uint32_t *first_index, *last_index;   /* ntok + 2: where each token's spans begin */
+  uint64_t *cover;              /* ntok x cover_words bits: labels over a token */
+  size_t cover_words, cap_cover;
+  /* forms of tokens (0 text, 1 lower, 2 norm, 3 shape), made on demand:
+  ** offset (into the text for form 0, into pool for the others), length
+  ** (UINT32_MAX: not made yet) and hash */
+  uint32_t *form_off[4], *form_len[4], *form_hash[4];
+  uint32_t *tok_key[4];         /* the key slot + 1 of each token's form, or 0 */
+  uint32_t *form_src;           /* per token: bit f set when form f is in the text */
+  unsigned char *pool;
+  size_t poollen, cap_pool;
+  unsigned char *ext_memo;      /* nexterns x ntok: 0 unknown, 1 false, 2 true */
+  size_t cap_memo;
+  /* blocks holding the token-, instruction- and predicate-indexed arrays */
+  uint32_t *tokblock;           /* TOK_ARRAYS arrays of cap_tok + 2 */
+  unsigned char *codeblock, *predblock;
+  size_t cap_tok, cap_code, cap_preds;
+  uint32_t *memo_at;            /* per predicate: token + 1 of memo_val */
+  unsigned char *memo_val;
+  /* machine scratch, sized by the program */
+  uint32_t *cur, *e_cur, *nxt, *e_nxt, *visit, *member, *stack;
+  uint64_t *sortbuf;
+  size_t cap_stack;
+  uint32_t gen;
+  struct gl_PPending *pend;
+  uint32_t *pend_head;          /* ntok + 2 */
+  size_t npend, cap_pend;
+  gl_PMatch *found;
+  size_t nfound, cap_found;
+  uint32_t *last_end;           /* per rule */
+  unsigned char *active;        /* per rule: may match in this text */
+  unsigned char *entry_active;  /* per entry: one of its rules may */
+  unsigned char *guard_active;  /* per guard: one of its rules may */
+  size_t cap_rules, cap_active, cap_entry_active, cap_guard_active;
+  uint32_t *caps;               /* capture arrays of threads (gl_pm_captures) */
+  size_t cap_caps;
+} gl_PRun;
+
+GL_FUNC void gl_prog_init (gl_Prog *p, gl_Alloc alloc, void *ud);
+GL_FUNC void gl_prog_free (gl_Prog *p);
+/* Adds a string to set 'set'; GL_OK or GL_ENOMEM. */
+GL_FUNC int gl_prog_add_string (gl_Prog *p, uint32_t set, const char *s, size_t len);
+/* Checks a program filled in by the caller (code, starts, predicates) and
+** builds its start dispatch: GL_OK, GL_EINVAL (with *why set) or
+** GL_ENOMEM. Only a finished program can run. */
+GL_FUNC int gl_prog_finish (gl_Prog *p, const char **why);
+
+/* Prepares a run over tokens; GL_OK, GL_ETOOBIG or GL_ENOMEM. */
+GL_FUNC int gl_pm_init (gl_PRun *r, const gl_Prog *p, const gl_Token *tok, size_t ntok,
+                        const unsigned char *text, gl_Alloc alloc, void *ud);
+GL_FUNC void gl_pm_free (gl_PRun *r);
+/* Adds a span (before gl_pm_find); out-of-range spans are ignored.
+** GL_OK or GL_ENOMEM. */
+GL_FUNC int gl_pm_add_span (gl_PRun *r, uint32_t first, uint32_t last, uint32_t label);
+
+/* Finds every rule's leftmost-longest non-overlapping matches, into
+** r->found (by first token). GL_OK, GL_ENOMEM or GL_EHOST. */
+GL_FUNC int gl_pm_find (gl_PRun *r);
+
+/* The captures of rule 'rule' matching tokens [first, last]: fills
+** slots[0 .. ncaps[rule]-1] with token positions (UINT32_MAX: unset).
+** GL_OK, GL_ENOMEM, GL_EHOST, or -1 when the pattern does not match there. */
+GL_FUNC int gl_pm_captures (gl_PRun *r, uint32_t rule, uint32_t first, uint32_t last,
+                            uint32_t *slots);
+
+#endif
