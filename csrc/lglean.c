@@ -41,6 +41,7 @@ LUALIB_API int luaopen_glean_core (lua_State *L) {
   gl_open_doc(L);
   gl_open_gazetteer(L);
   gl_open_pattern(L);
+  gl_open_sandbox(L);
   lua_pushstring(L, gl_unicode_version);
   lua_setfield(L, -2, "unicode_version");
   return 1;

@@ -40,5 +40,6 @@ GL_FUNC int gl_memory_error (lua_State *L);
 GL_FUNC void gl_open_doc (lua_State *L);        /* tokenizer, segments */
 GL_FUNC void gl_open_gazetteer (lua_State *L);  /* gazetteer, load */
 GL_FUNC void gl_open_pattern (lua_State *L);    /* program */
+GL_FUNC void gl_open_sandbox (lua_State *L);    /* sandbox_call */
 
 #endif

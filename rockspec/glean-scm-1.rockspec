@@ -30,6 +30,7 @@ build = {
         "csrc/lgazetteer.c",
         "csrc/lglean.c",
         "csrc/lpattern.c",
+        "csrc/lsandbox.c",
         "csrc/match.c",
         "csrc/normalize.c",
         "csrc/pattern.c",
@@ -44,6 +45,7 @@ build = {
     ["glean.gazetteer"] = "lua/glean/gazetteer.lua",
     ["glean.json"] = "lua/glean/json.lua",
     ["glean.pattern"] = "lua/glean/pattern.lua",
+    ["glean.sandbox"] = "lua/glean/sandbox.lua",
   },
   install = {
     bin = { glean = "bin/glean" },

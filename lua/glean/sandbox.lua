@@ -1,0 +1,411 @@
+--- Sandbox for rule files: runs a Lua script with a small, safe set of
+-- functions and the rule vocabulary in scope, under an instruction budget
+-- and a memory budget (`core.sandbox_call`).
+--
+-- In scope: `assert error ipairs next pairs pcall xpcall select tonumber
+-- tostring type unpack rawequal rawget rawset rawlen setmetatable
+-- getmetatable`, copies of `string` (no `dump`; `rep` refuses results over
+-- the memory limit), `table`, `math` (no `randomseed`), `utf8` (Lua 5.3+)
+-- and `lpeg` (no `setmaxstack`), `include`, `_G` (the environment itself),
+-- and the vocabulary. Not in scope: `io os require load loadstring loadfile
+-- dofile debug package collectgarbage coroutine print getfenv setfenv`.
+-- `pcall` and `xpcall` let limit errors through; `getmetatable` answers nil
+-- for anything but a table (the string metatable is out of reach);
+-- `setmetatable` refuses `__gc` (a finaliser would run later, unbounded).
+--
+-- While a script runs, the string metatable's `__index` is a private copy
+-- of the sandbox's `string`, so that `("x"):rep(n)` and `("").dump` obey
+-- the same rules, and LPeg patterns' `__index` is a copy of `lpeg` without
+-- `setmaxstack`; both are put back on every path. Vocabulary functions
+-- called by the script see these copies too: during a load they should
+-- not rely on `string.dump`, and `("x"):rep(n)` is bounded for them too.
+--
+-- The limits cover the whole load (compiling, running, includes). Values
+-- the script leaves behind (functions, metatables) run without limits when
+-- the caller uses them later; the vocabulary's tables are shared, not
+-- copied, so the caller should hand out fresh or read-only ones. Time
+-- spent inside C functions is not counted (memory is).
+--
+-- LuaJIT: compiled code does not run hooks. Every chunk loaded here has
+-- the JIT turned off (`jit.off(chunk, true)`, which also keeps the
+-- script's functions interpreted when called later), and the JIT is off
+-- as a whole while a load runs, so vocabulary functions are counted too,
+-- unless they already have compiled traces (a loop that was hot before
+-- the load): keep such loops bounded, or `jit.off` those functions.
+--
+-- @module glean.sandbox
+-- @usage
+-- local sandbox = require "glean.sandbox"
+-- local value, env = sandbox.run("x = rule('a') return 42", "@rules/a.lua",
+--                                { rule = function(s) return s:upper() end })
+-- print(value, env.x)   --> 42  A
+
+local core = require "glean.core"
+local lpeg = require "lpeg"
+
+local type, pairs, pcall, xpcall, error, select, setmetatable, getmetatable, rawget, load =
+      type, pairs, pcall, xpcall, error, select, setmetatable, getmetatable, rawget, load
+local tostring, tonumber = tostring, tonumber
+local loadstring, setfenv = rawget(_G, "loadstring"), rawget(_G, "setfenv")
+local string, table, math, utf8 = string, table, math, rawget(_G, "utf8")
+local find, format, byte, sub, rep = string.find, string.format, string.byte, string.sub,
+                                     string.rep
+local concat = table.concat
+local unpack = table.unpack or rawget(_G, "unpack")
+local floor = math.floor
+local jit = rawget(_G, "jit")
+local jit_off = jit and jit.off
+
+-- Host-side helpers run inside the budget too: keep them interpreted, so
+-- that the count hook fires (LuaJIT).
+if jit_off then jit_off(true, true) end
+
+local M = {}
+
+--- Default instruction budget of a load (VM instructions).
+M.INSTRUCTIONS = 10000000
+--- Default memory budget of a load (bytes allocated, net).
+M.MEMORY = 64 * 1024 * 1024
+--- Includes may nest this deep.
+M.MAX_INCLUDE_DEPTH = 16
+
+local STOPPED = "rule file stopped: "
+
+-- Does load take a mode and an environment (5.2+, LuaJIT)?
+local LOAD_ENV = (function()
+  local ok, f = pcall(load, "return x", "=t", "t", { x = true })
+  return ok and type(f) == "function" and f() == true
+end)()
+
+-- Does string.rep take a separator (5.2+)?
+local REP_SEP = rep("a", 2, "-") == "a-a"
+
+-- Does xpcall pass extra arguments (5.2+, LuaJIT)?
+local XPCALL_ARGS = select(2, xpcall(function(a) return a end, error, true)) == true
+
+local BASE = {
+  "assert", "error", "ipairs", "next", "pairs", "select", "tonumber", "tostring", "type",
+  "rawequal", "rawget", "rawset", "rawlen",
+}
+local STRING = {
+  "byte", "char", "find", "format", "gmatch", "gsub", "len", "lower", "match", "reverse",
+  "sub", "upper", "pack", "packsize", "unpack",
+}
+local TABLE = { "concat", "insert", "remove", "sort", "pack", "unpack", "maxn" }
+
+local function pick(from, names, into)
+  into = into or {}
+  for _, k in pairs(names) do into[k] = from[k] end
+  return into
+end
+
+local function copy(t, except)
+  local c = {}
+  for k, v in pairs(t) do
+    if k ~= except then c[k] = v end
+  end
+  return c
+end
+
+local base = pick(_G, BASE)   -- as they are now, whatever the host does later
+
+-- The private string table of each environment made by run, for guard.
+local strings_of = setmetatable({}, { __mode = "k" })
+
+-- Shared metatables whose __index leads to a real library table: strings'
+-- (to `string`) and LPeg patterns' (to `lpeg`, with `setmaxstack`). During
+-- a load their __index is a private copy.
+local metaof = rawget(_G, "debug") and debug.getmetatable or getmetatable
+local string_meta = metaof("")
+local lpeg_meta = metaof(lpeg.P(true))
+local lpeg_methods = copy(lpeg, "setmaxstack")
+
+-- How Lua shows a chunk name in messages (close to luaO_chunkid).
+local function display(chunkname)
+  local c = sub(chunkname, 1, 1)
+  if c == "@" or c == "=" then return sub(chunkname, 2) end
+  local line = sub(chunkname, 1, (find(chunkname, "[\r\n]") or 0) - 1)
+  if #line > 40 or #line < #chunkname then line = sub(line, 1, 40) .. "..." end
+  return '[string "' .. line .. '"]'
+end
+
+local function compile(source, chunkname, env)
+  local chunk, err
+  if LOAD_ENV then
+    chunk, err = load(source, chunkname, "t", env)
+  else
+    chunk, err = loadstring(source, chunkname)
+    if chunk then setfenv(chunk, env) end
+  end
+  if chunk and jit_off then jit_off(chunk, true) end
+  return chunk, err
+end
+
+-- Is e an error that must not be caught inside the sandbox?
+local function stopping(ctx, e)
+  return ctx.stopped ~= nil or e == "not enough memory"
+    or (type(e) == "string" and find(e, STOPPED, 1, true) ~= nil)
+end
+
+-- The per-load functions: they close over the load's state (ctx).
+local function make_pcall(ctx)
+  local function pass(ok, ...)
+    if not ok and stopping(ctx, (...)) then error((...), 0) end
+    return ok, ...
+  end
+  local function spcall(f, ...)
+    return pass(pcall(f, ...))
+  end
+  local function sxpcall(f, handler, ...)
+    local function h(e)
+      if stopping(ctx, e) then return e end
+      return handler(e)
+    end
+    if XPCALL_ARGS then return pass(xpcall(f, h, ...)) end
+    local n, args = select("#", ...), { ... }
+    return pass(xpcall(function() return f(unpack(args, 1, n)) end, h))
+  end
+  return spcall, sxpcall
+end
+
+local function argerror(i, fname, msg)
+  error(format("bad argument #%d to '%s' (%s)", i, fname, msg), 3)
+end
+
+local function stringlike(v)
+  return type(v) == "string" or type(v) == "number"
+end
+
+-- string.rep, refusing a result over the memory limit before making it
+-- (and with a separator on Lua 5.1 too).
+-- The message has no line: like the other memory stops, it is about the load.
+local function make_rep(ctx)
+  return function(s, n, sep)
+    if not stringlike(s) then argerror(1, "rep", "string expected, got " .. type(s)) end
+    n = tonumber(n)
+    if not n or n ~= floor(n) then argerror(2, "rep", "integer expected") end
+    if sep ~= nil and not stringlike(sep) then
+      argerror(3, "rep", "string expected, got " .. type(sep))
+    end
+    local lsep = sep == nil and 0 or #tostring(sep)
+    local unit = #tostring(s) + lsep
+    if n < 1 or unit == 0 then return "" end    -- Lua would loop n times for ""
+    local size = n * unit - lsep
+    if size > ctx.memory then
+      ctx.stopped = "memory"
+      ctx.message = format("%smore than %.0f bytes of memory (string.rep of %.0f bytes)",
+                           STOPPED, ctx.memory, size)
+      error(ctx.message, 0)
+    end
+    local r
+    if lsep > 0 and not REP_SEP then
+      r = rep(s .. sep, n - 1) .. s
+    else
+      r = rep(s, n, sep)
+    end
+    return r
+  end
+end
+
+local function safe_getmetatable(v)
+  if type(v) ~= "table" then return nil end
+  return getmetatable(v)
+end
+
+local function safe_setmetatable(t, mt)
+  if type(t) ~= "table" then argerror(1, "setmetatable", "table expected, got " .. type(t)) end
+  if mt ~= nil and type(mt) ~= "table" then argerror(2, "setmetatable", "nil or table expected") end
+  if mt ~= nil and rawget(mt, "__gc") ~= nil then
+    argerror(2, "setmetatable", "__gc is not allowed in rule files")
+  end
+  local r = setmetatable(t, mt)
+  return r
+end
+
+local function make_include(ctx, env)
+  return function(name)
+    if type(name) ~= "string" then
+      error("bad argument #1 to 'include' (string expected, got " .. type(name) .. ")", 2)
+    end
+    if not ctx.resolve then error("include is not available here", 2) end
+    local source, chunkname = ctx.resolve(name)
+    if type(source) ~= "string" then
+      error(format("cannot include '%s': %s", name, tostring(chunkname or "not found")), 2)
+    end
+    chunkname = chunkname or ("=" .. name)
+    if ctx.active[chunkname] then
+      local cycle = {}
+      for i = 1, #ctx.chain do cycle[i] = display(ctx.chain[i]) end
+      cycle[#cycle + 1] = display(chunkname)
+      error("include cycle: " .. concat(cycle, " -> "), 2)
+    end
+    if #ctx.chain > M.MAX_INCLUDE_DEPTH then
+      error(format("cannot include '%s': includes nested more than %d deep", name,
+                   M.MAX_INCLUDE_DEPTH), 2)
+    end
+    if byte(source, 1) == 27 then
+      error(format("cannot include '%s': binary chunks are not allowed", name), 2)
+    end
+    local chunk, err = compile(source, chunkname, env)
+    if not chunk then error(err, 0) end
+    ctx.active[chunkname] = true
+    ctx.chain[#ctx.chain + 1] = chunkname
+    local ok, value = pcall(chunk)
+    ctx.active[chunkname] = nil
+    ctx.chain[#ctx.chain] = nil
+    if not ok then
+      if type(value) ~= "string" and type(value) ~= "number" then
+        local mt = getmetatable(value)
+        value = (type(mt) == "table" and rawget(mt, "__tostring")) and tostring(value)
+          or display(chunkname) .. ": error object is a " .. type(value) .. " value"
+      end
+      error(value, 0)
+    end
+    return value
+  end
+end
+
+-- A fresh environment for one load, and the string table for the string
+-- metatable during the load.
+local function environment(ctx, vocab)
+  local env = copy(base)
+  env.unpack = unpack
+  env.pcall, env.xpcall = make_pcall(ctx)
+  env.getmetatable, env.setmetatable = safe_getmetatable, safe_setmetatable
+  local str = pick(string, STRING)
+  str.rep = make_rep(ctx)
+  env.string = str
+  env.table = pick(table, TABLE)
+  env.table.unpack = unpack
+  env.math = copy(math, "randomseed")
+  if utf8 then env.utf8 = copy(utf8) end
+  env.lpeg = copy(lpeg, "setmaxstack")
+  env.include = make_include(ctx, env)
+  env._G = env
+  if vocab then
+    for k, v in pairs(vocab) do env[k] = v end
+  end
+  return env, copy(str)   -- the script may change env.string, not this one
+end
+
+local OPTIONS = { instructions = "number", memory = "number", include = "function",
+                  name = "string" }
+
+--- Runs a rule file's source in a fresh sandboxed environment.
+-- The chunk name follows `load`: `"@rules/news.lua"` makes messages read
+-- `rules/news.lua:12: ...`; when nil, `opts.name` is used, or else Lua's
+-- `[string "..."]`. Messages of errors raised in the script (syntax and
+-- runtime, `error("x")` included) carry the file and line; a table error
+-- value becomes "file:line: error object is a table value".
+--
+-- Options: `instructions` (default `sandbox.INSTRUCTIONS`, 10 million) and
+-- `memory` (bytes, default `sandbox.MEMORY`, 64 MiB) bound the whole load;
+-- `include` = `function(name)` returning `source, chunkname` or `nil,
+-- message` resolves the names given to `include` in the script (only what
+-- it returns can be included; without it `include` raises); `name`
+-- names a string source.
+--
+-- `include(name)` in the script runs that file in the same environment
+-- and under the same budget, and returns its first value; cycles and
+-- nesting deeper than `sandbox.MAX_INCLUDE_DEPTH` are errors.
+-- @tparam string source Lua source text (binary chunks are refused)
+-- @tparam[opt] string chunkname as for `load`
+-- @tparam[opt] table vocab names to put in scope (copied into the environment)
+-- @tparam[opt] table opts `instructions`, `memory`, `include`, `name`
+-- @return on success, the chunk's first return value (possibly nil) and
+-- the environment table; on failure, nil, a message (a string), and, when a
+-- limit stopped the script, the limit's name (`"instructions"` or
+-- `"memory"`; the message then contains "rule file stopped: "). Tell
+-- them apart by the second value: a table on success, a string on failure.
+-- @usage
+-- local value, env = sandbox.run(src, "@rules/news.lua", vocab, { memory = 16 * 2^20 })
+-- if type(env) ~= "table" then return nil, env end
+function M.run(source, chunkname, vocab, opts)
+  if type(source) ~= "string" then
+    error("bad argument #1 to 'run' (string expected, got " .. type(source) .. ")", 2)
+  end
+  if chunkname ~= nil and type(chunkname) ~= "string" then
+    error("bad argument #2 to 'run' (string expected, got " .. type(chunkname) .. ")", 2)
+  end
+  if vocab ~= nil and type(vocab) ~= "table" then
+    error("bad argument #3 to 'run' (table expected, got " .. type(vocab) .. ")", 2)
+  end
+  opts = opts or {}
+  for k, v in pairs(opts) do
+    if OPTIONS[k] == nil then
+      error("bad argument #4 to 'run' (unknown option '" .. tostring(k) .. "')", 2)
+    elseif type(v) ~= OPTIONS[k] or (OPTIONS[k] == "number" and (v ~= v or v < 1)) then
+      error("bad argument #4 to 'run' (bad option '" .. k .. "')", 2)
+    end
+  end
+  chunkname = chunkname or (opts.name and "=" .. opts.name) or source
+  local where = display(chunkname)
+  if byte(source, 1) == 27 then return nil, where .. ": binary chunks are not allowed" end
+
+  local limits = { instructions = opts.instructions or M.INSTRUCTIONS,
+                   memory = opts.memory or M.MEMORY }
+  local ctx = { memory = limits.memory, resolve = opts.include, active = { [chunkname] = true },
+                chain = { chunkname } }
+  local env, str = environment(ctx, vocab)
+  strings_of[env] = str
+  local function body()
+    local chunk, err = compile(source, chunkname, env)
+    if not chunk then error(err, 0) end
+    return (chunk())
+  end
+
+  local saved_string, saved_lpeg = string_meta.__index, lpeg_meta.__index
+  local jit_was_on = jit_off and jit.status()
+  string_meta.__index, lpeg_meta.__index = str, lpeg_methods
+  if jit_was_on then jit_off() end     -- no new traces, so vocabulary loops are counted
+  local called, ok, value, kind = pcall(core.sandbox_call, limits, body)
+  if jit_was_on then jit.on() end
+  string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
+
+  if not called then return nil, where .. ": " .. tostring(ok) end
+  if ok and not ctx.stopped then return value, env end
+  if ok or not kind and ctx.stopped then    -- stopped stays stopped, even if caught
+    value, kind = ctx.message, ctx.stopped
+  end
+  value = tostring(value)
+  if sub(value, 1, #STOPPED) == STOPPED then value = where .. ": " .. value end
+  return nil, value, kind
+end
+
+--- Default instruction budget of one call through `guard`.
+M.CALL_INSTRUCTIONS = 1000000
+--- Default memory budget of one call through `guard` (bytes, net).
+M.CALL_MEMORY = 64 * 1024 * 1024
+
+--- Wraps a function a script left behind (a rule's action, say) so that
+-- each call runs under limits, with the script's string table behind
+-- strings' methods, as during the load. Errors, and a limit stopping the
+-- call, are raised to the caller.
+-- @tparam table env the environment `run` returned
+-- @tparam function fn
+-- @tparam[opt] table opts `instructions`, `memory` (per call)
+-- @treturn function
+-- @usage rule.action = sandbox.guard(env, rule.action, { instructions = 1e5 })
+function M.guard(env, fn, opts)
+  local str = strings_of[env]
+  if not str then error("bad argument #1 to 'guard' (not an environment made by run)", 2) end
+  if type(fn) ~= "function" then
+    error("bad argument #2 to 'guard' (function expected, got " .. type(fn) .. ")", 2)
+  end
+  opts = opts or {}
+  local limits = { instructions = opts.instructions or M.CALL_INSTRUCTIONS,
+                   memory = opts.memory or M.CALL_MEMORY }
+  local function finish(saved_string, saved_lpeg, called, ok, ...)
+    string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
+    if not called then error(ok, 0) end
+    if not ok then error((...), 0) end
+    return ...
+  end
+  return function(...)
+    local saved_string, saved_lpeg = string_meta.__index, lpeg_meta.__index
+    string_meta.__index, lpeg_meta.__index = str, lpeg_methods
+    return finish(saved_string, saved_lpeg, pcall(core.sandbox_call, limits, fn, ...))
+  end
+end
+
+return M
