@@ -45,7 +45,9 @@ build = {
     ["glean.gazetteer"] = "lua/glean/gazetteer.lua",
     ["glean.json"] = "lua/glean/json.lua",
     ["glean.pattern"] = "lua/glean/pattern.lua",
+    ["glean.rules"] = "lua/glean/rules.lua",
     ["glean.sandbox"] = "lua/glean/sandbox.lua",
+    ["glean.spans"] = "lua/glean/spans.lua",
   },
   install = {
     bin = { glean = "bin/glean" },

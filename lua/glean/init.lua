@@ -1,7 +1,7 @@
 --- glean: fast information extraction from text.
 --
--- The facade of the library: tokenisation and segmentation, gazetteers and
--- token patterns, all over the same Doc.
+-- The facade of the library: tokenisation and segmentation, gazetteers,
+-- token patterns, rules and pipelines, all over the same Doc.
 --
 -- Positions are byte offsets, 1-based and inclusive, like `string.find`:
 -- `text:sub(start, stop)` is a token's text.
@@ -110,6 +110,7 @@ end
 M.segments = core.segments
 
 local gazetteer = require "glean.gazetteer"
+require "glean.spans"   -- adds doc:spans, doc:links, ... to every Doc
 
 --- Creates a gazetteer builder (see `glean.gazetteer`).
 -- @function gazetteer
@@ -130,10 +131,29 @@ M.load = gazetteer.load
 M.load_string = gazetteer.load_string
 
 local pattern = require "glean.pattern"
+local rules = require "glean.rules"
 
 --- Token patterns (`glean.pattern`), conventionally `local T = glean.pattern`.
 -- @usage local T = glean.pattern; local p = T.lower"sir" * T.title^1
 M.pattern = pattern
+
+--- Makes a rule (see `glean.rules.rule`).
+-- @function rule
+-- @usage local r = glean.rule{ name = "mi6", pattern = glean.pattern.text"MI6", label = "ORG" }
+M.rule = rules.rule
+
+--- Makes a phase (see `glean.rules.phase`).
+-- @function phase
+-- @usage local ph = glean.phase{ name = "orgs", rules = { r } }
+M.phase = rules.phase
+
+--- Makes a pipeline (see `glean.rules.pipeline`).
+-- @function pipeline
+-- @usage local doc = glean.pipeline{ phases = { ph } }:run("MI6 said.")
+M.pipeline = rules.pipeline
+
+--- The rules module: `glean.rules.load` runs rule files.
+M.rules = rules
 
 --- The built-in abbreviations.
 -- @treturn table maps each abbreviation to `"prefix"` (announces a name or

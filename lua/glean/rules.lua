@@ -1,0 +1,795 @@
+--- Extraction rules: rules, phases and pipelines.
+--
+-- A rule has a pattern, over tokens (`glean.pattern`) or over the raw text
+-- (any LPeg pattern), and says what a match makes: a span with a label and
+-- attributes, and whatever its action does (more spans, attributes,
+-- links). Rules are grouped in phases; phases run in order, and each sees
+-- the spans of the gazetteers and of the phases before it. Within a phase,
+-- each rule finds its leftmost-longest non-overlapping matches, then the
+-- phase's overlap policy settles the matches of different rules that
+-- overlap:
+--
+-- - `"longest"` (the default): the longer match wins; then the higher
+--   priority, the earlier start, the rule listed first;
+-- - `"priority"`: the higher priority wins; then as for longest;
+-- - `"first"`: the rule listed first wins (as with if/elseif); then the
+--   earlier start, the longer match;
+-- - `"all"`: every match stays.
+--
+-- @module glean.rules
+-- @usage
+-- local glean = require "glean"
+-- local T, rule, phase = glean.pattern, glean.rule, glean.phase
+-- local people = phase{ name = "people", rules = {
+--   rule{ name = "titled", label = "PERSON",
+--         pattern = T.C("title", T.lower{"sir", "dame"}) * T.C("name", T.title^1),
+--         action = function(m) m:set("title", m:text("title")) end },
+-- } }
+-- local doc = glean.pipeline{ phases = { people } }:run("Sir Richard Moore spoke.")
+-- print(doc:spans("PERSON")[1].attrs.title)   --> Sir
+
+local core = require "glean.core"
+local lpeg = require "lpeg"
+local pattern = require "glean.pattern"
+local spans = require "glean.spans"
+
+local type, error, ipairs, pairs, tostring = type, error, ipairs, pairs, tostring
+local setmetatable, getmetatable, pcall = setmetatable, getmetatable, pcall
+local sort = table.sort
+local format = string.format
+local new_span = spans.new_span
+
+local M = {}
+
+local function argerror(n, fname, msg, level)
+  error("bad argument #" .. n .. " to '" .. fname .. "' (" .. msg .. ")", (level or 2) + 1)
+end
+
+local function is_lpeg(x) return lpeg.type(x) == "pattern" end
+
+-- Rules -------------------------------------------------------------------
+
+local Rule = {}
+Rule.__index = Rule
+Rule.__tostring = function(r) return "glean.Rule " .. format("%q", r.name) end
+
+local rule_fields = {
+  name = "string", pattern = true, label = "string", priority = "number",
+  attrs = true, action = "function", where = "function", snap = "string",
+}
+
+local counter = 0
+
+-- While a rule file loads: the rules and phases it makes.
+local collecting = nil
+
+--- Makes a rule.
+-- Fields:
+--
+-- - `pattern`: a token pattern (`glean.pattern`, or a string for
+--   `T.text`), or an LPeg pattern over the text (a text rule);
+-- - `name`: shown by explain and in `span.rule` (default "rule<n>");
+-- - `label`: the label of the span each match makes (none: the match
+--   makes no span by itself; its action may);
+-- - `priority` [0]: for the "priority" and "longest" overlap policies;
+-- - `attrs`: attributes of the span, a table (copied for each span) or a
+--   function `(match, doc) -> table`;
+-- - `where`: `function(match, doc) -> boolean`, checked before overlaps
+--   are settled: a match it refuses does not compete;
+-- - `action`: `function(match, doc)`, called for each match that won,
+--   in text order, after its span is made; returning `false` drops the
+--   span;
+-- - `snap` ["widen"]: for text rules, what to do with a match that does
+--   not start and end at token boundaries: "widen" it to whole tokens, or
+--   "drop" it.
+--
+-- A match has `first`, `last` (tokens), `start`, `stop` (bytes), `text`,
+-- `rule` (the rule's name), `span` (its span, once made), `captures`
+-- (`name -> {first, last, start, stop, text}`), `values` (the other
+-- captures of a text rule's LPeg pattern) and methods `m:text([name])`,
+-- `m:set(key, value)`, `m:add_span(label, capture_or_range [, attrs])`,
+-- `m:link(a, kind, b)`.
+-- @tparam table def
+-- @treturn Rule
+-- @usage rule{ name = "mi6", label = "ORG", pattern = T.text"MI6", attrs = { id = "Q1" } }
+function M.rule(def)
+  if type(def) ~= "table" then argerror(1, "rule", "table expected, got " .. type(def)) end
+  for k, v in pairs(def) do
+    local want = rule_fields[k]
+    if not want then argerror(1, "rule", "unknown field '" .. tostring(k) .. "'") end
+    if want ~= true and type(v) ~= want then
+      argerror(1, "rule", "field '" .. k .. "' must be a " .. want .. ", got " .. type(v))
+    end
+  end
+  local p = def.pattern
+  if p == nil then argerror(1, "rule", "field 'pattern' missing") end
+  local kind
+  if is_lpeg(p) then kind = "text"
+  else
+    local ok, q = pcall(pattern.P, p)
+    if not ok then
+      argerror(1, "rule", "field 'pattern': " .. (tostring(q):gsub("^[^:]*:%d+: ", "")))
+    end
+    p, kind = q, "token"
+    if pattern.nullable(p) then
+      argerror(1, "rule", "the pattern can match no token: " .. tostring(p))
+    end
+  end
+  if def.attrs ~= nil and type(def.attrs) ~= "table" and type(def.attrs) ~= "function" then
+    argerror(1, "rule", "field 'attrs' must be a table or a function")
+  end
+  if def.snap ~= nil and def.snap ~= "widen" and def.snap ~= "drop" then
+    argerror(1, "rule", "field 'snap' must be \"widen\" or \"drop\"")
+  end
+  counter = counter + 1
+  local r = setmetatable({
+    name = def.name or ("rule" .. counter), pattern = p, kind = kind, label = def.label,
+    priority = def.priority or 0, attrs = def.attrs, action = def.action,
+    where = def.where, snap = def.snap or "widen",
+  }, Rule)
+  if collecting then collecting.rules[#collecting.rules + 1] = r end
+  return r
+end
+
+local function is_rule(x) return getmetatable(x) == Rule end
+M.is_rule = is_rule
+
+-- Phases ------------------------------------------------------------------
+
+local Phase = {}
+Phase.__index = Phase
+Phase.__tostring = function(p) return "glean.Phase " .. format("%q", p.name) end
+
+local policies = { longest = true, all = true, first = true, priority = true }
+
+local phase_count = 0
+
+--- Makes a phase: rules that run together.
+-- @tparam table def `name`, `overlap` ("longest", "priority", "first" or
+-- "all"; default "longest") and `rules` (an array of rules)
+-- @treturn Phase
+-- @usage phase{ name = "dates", overlap = "longest", rules = { r1, r2 } }
+function M.phase(def)
+  if type(def) ~= "table" then argerror(1, "phase", "table expected, got " .. type(def)) end
+  for k in pairs(def) do
+    if k ~= "name" and k ~= "overlap" and k ~= "rules" then
+      argerror(1, "phase", "unknown field '" .. tostring(k) .. "'")
+    end
+  end
+  local overlap = def.overlap or "longest"
+  if not policies[overlap] then
+    argerror(1, "phase", "overlap must be \"longest\", \"priority\", \"first\" or \"all\", got "
+             .. tostring(overlap))
+  end
+  if type(def.rules) ~= "table" then argerror(1, "phase", "field 'rules' must be a table") end
+  local list = {}
+  for i, r in ipairs(def.rules) do
+    if not is_rule(r) then argerror(1, "phase", "rules[" .. i .. "] is not a rule") end
+    list[i] = r
+  end
+  if def.name ~= nil and type(def.name) ~= "string" then
+    argerror(1, "phase", "field 'name' must be a string")
+  end
+  phase_count = phase_count + 1
+  local ph = setmetatable({
+    name = def.name or ("phase" .. phase_count), overlap = overlap, rules = list,
+  }, Phase)
+  if collecting then collecting.phases[#collecting.phases + 1] = ph end
+  return ph
+end
+
+local function is_phase(x) return getmetatable(x) == Phase end
+M.is_phase = is_phase
+
+-- Compiles a phase once: one program for its token rules, one scanner for
+-- its text rules. Candidate matches carry a rule number: token rules are
+-- numbered as in the program (1..nt), text rules after them; rule_of maps
+-- a number to the rule's index in the phase, and prios and ranks (the
+-- phase order) go to core.settle.
+local function compiled(phase)
+  if phase.compiled then return phase.compiled end
+  local token_rules, text_rules, pats = {}, {}, {}
+  for i, r in ipairs(phase.rules) do
+    if r.kind == "token" then
+      token_rules[#token_rules + 1] = i
+      pats[#pats + 1] = r.pattern
+    else
+      text_rules[#text_rules + 1] = i
+    end
+  end
+  local c = { nt = #token_rules, rule_of = {}, prios = {}, ranks = {}, has_where = false,
+              labels = {}, names = {}, attrs = {}, needs_lua = false }
+  for n, i in ipairs(token_rules) do c.rule_of[n] = i end
+  for j, i in ipairs(text_rules) do c.rule_of[#token_rules + j] = i end
+  for n, i in ipairs(c.rule_of) do
+    local r = phase.rules[i]
+    c.prios[n], c.ranks[n] = r.priority, i
+    c.labels[n], c.names[n] = r.label or false, r.name
+    c.attrs[n] = type(r.attrs) == "table" and r.attrs or false
+    if r.where then c.has_where = true end
+    if r.action or type(r.attrs) == "function" then c.needs_lua = true end
+  end
+  if #pats > 0 then c.program = pattern.compile(pats) end
+  if #text_rules > 0 then
+    -- positions where some text rule matches; then each rule is tried there.
+    -- Tried where a token can start: not inside a run of ASCII letters and
+    -- digits, not on whitespace (skipping those keeps the scan fast).
+    local any
+    for _, i in ipairs(text_rules) do
+      local p = phase.rules[i].pattern
+      any = any and (any + p) or p
+    end
+    -- At such a position the scan also lists which rules match there (the
+    -- rule numbers j, then 0), so that only those are run from Lua.
+    local which = lpeg.P(true)
+    for j, i in ipairs(text_rules) do
+      which = which * (#phase.rules[i].pattern * lpeg.Cc(j) + lpeg.P(true))
+    end
+    local word, space = lpeg.R("az", "AZ", "09"), lpeg.S" \t\r\n\f\v"
+    c.scanner = lpeg.Ct(((lpeg.Cp() * #any * which * lpeg.Cc(0)) ^ -1
+                         * (word ^ 1 * space ^ 0 + space ^ 1 + 1)) ^ 0)
+    c.matchers = {}
+    for j, i in ipairs(text_rules) do
+      c.matchers[j] = lpeg.Ct(phase.rules[i].pattern) * lpeg.Cp()
+    end
+  end
+  phase.compiled = c
+  return c
+end
+
+-- Matches -----------------------------------------------------------------
+
+local Match = {}
+Match.__index = Match
+
+local function range(doc, first, last)
+  local start = doc:token(first)
+  local _, stop = doc:token(last)
+  return { first = first, last = last, start = start, stop = stop, text = doc:text(first, last) }
+end
+
+--- The text of the match, or of one of its captures.
+function Match:text(name)
+  if name == nil then return self.doc:text(self.first, self.last) end
+  local c = self.captures[name]
+  return c and c.text or nil
+end
+
+--- Sets an attribute of the match's span.
+function Match:set(key, value)
+  if not self.span then error("rule '" .. self.rule .. "' makes no span to set '" .. tostring(key)
+                              .. "' on (give the rule a label)", 2) end
+  self.span.attrs[key] = value
+  return self
+end
+
+--- Adds a span over a capture (by name), a range table or the whole match.
+function Match:add_span(label, where, attrs)
+  local first, last
+  if where == nil then first, last = self.first, self.last
+  elseif type(where) == "string" then
+    local c = self.captures[where]
+    if not c then return nil end
+    first, last = c.first, c.last
+  elseif type(where) == "table" and where.first then first, last = where.first, where.last
+  else error("bad argument #2 to 'add_span' (capture name or range expected)", 2) end
+  if type(label) ~= "string" then error("bad argument #1 to 'add_span' (string expected)", 2) end
+  local s = new_span(self.doc, label, first, last, attrs, self.rule)
+  local log = self.log
+  if log then log[#log + 1] = { what = "added", span = s, rule = self.rule } end
+  return s
+end
+
+--- Links two spans (`doc:link`), recorded by explain.
+function Match:link(a, kind, b, attrs)
+  local l = self.doc:link(a, kind, b, attrs)
+  local log = self.log
+  if log then log[#log + 1] = { what = "linked", link = l, rule = self.rule } end
+  return l
+end
+
+-- A text rule's match at byte pos: first and last tokens and its
+-- captures { captures = ..., values = ... }; nil when none (or dropped by
+-- snapping); and where the match ended.
+local function text_match(doc, text, r, matcher, pos)
+  local caps, e = lpeg.match(matcher, text, pos)
+  if not caps or e <= pos then return nil, nil, nil, e end
+  local first, last, exact = doc:locate(pos, e - 1)
+  if not first or (r.snap == "drop" and not exact) then return nil, nil, nil, e end
+  local captures, values = {}, {}
+  for k, v in pairs(caps) do
+    if type(k) == "string" and type(v) == "table" and type(v[1]) == "number" and #v >= 2 then
+      local f, l, ex = doc:locate(v[1], v[#v] - 1)
+      if f and (ex or r.snap ~= "drop") then captures[k] = range(doc, f, l) end
+    else
+      values[k] = v
+    end
+  end
+  return first, last, { captures = captures, values = values }, e
+end
+
+-- Appends the text rules' matches to the candidates (flat rule, first,
+-- last triples); extra[k] keeps candidate k's captures.
+local function text_candidates(phase, c, doc, text, flat, extra)
+  local rules, matchers, n = phase.rules, c.matchers, #flat
+  local last_end = {}
+  local found = c.scanner:match(text)   -- pos, j..., 0, pos, j..., 0, ...
+  local k, nf = 1, #found
+  while k <= nf do
+    local pos = found[k]
+    k = k + 1
+    local j = found[k]
+    while j ~= 0 do
+      if pos >= (last_end[j] or 0) then
+        local first, last, caps, e = text_match(doc, text, rules[c.rule_of[c.nt + j]],
+                                                matchers[j], pos)
+        if first then
+          flat[n + 1], flat[n + 2], flat[n + 3] = c.nt + j, first, last
+          n = n + 3
+          extra[n / 3] = caps
+          last_end[j] = e
+        end
+      end
+      k = k + 1
+      j = found[k]
+    end
+    k = k + 1
+  end
+end
+
+-- Overlaps ----------------------------------------------------------------
+
+-- Why candidate a lost to candidate b under a policy: the criterion that
+-- decided, in the policy's order (see core.settle).
+local function why_lost(policy, ra, rb, a_first, a_last, b_first, b_last, a_rank, b_rank)
+  local la, lb = a_last - a_first, b_last - b_first
+  local tests = {
+    longest = { "length", "priority", "start", "order" },
+    priority = { "priority", "length", "start", "order" },
+    first = { "order", "start", "length" },
+  }
+  for _, t in ipairs(tests[policy]) do
+    if t == "length" and la ~= lb then
+      return format("the longer match wins: %d tokens to %d", lb + 1, la + 1)
+    elseif t == "priority" and ra.priority ~= rb.priority then
+      return format("the higher priority wins: %s to %s", tostring(rb.priority),
+                    tostring(ra.priority))
+    elseif t == "start" and a_first ~= b_first then
+      return "the earlier match wins"
+    elseif t == "order" and a_rank ~= b_rank then
+      return "the rule listed first wins"
+    end
+  end
+  return "it came second"
+end
+
+-- Running -----------------------------------------------------------------
+
+-- The captures of candidate k: machine slots turned into ranges, or a
+-- text rule's.
+local function captures_of(c, doc, k, rn, slots, extra)
+  if rn > c.nt then
+    local x = extra[k]
+    return x.captures, x.values
+  end
+  local out = {}
+  local s = slots[k]
+  if s then
+    for j, name in ipairs(c.program.capnames[rn]) do
+      local a, b = s[2 * j - 1], s[2 * j]
+      if a and b and b > a then out[name] = range(doc, a + 1, b) end
+    end
+  end
+  return out, {}
+end
+
+-- Attribute functions, actions and explain records for the winners.
+local function run_actions(c, rules, doc, flat, winners, number, matches, made, as_match, plog)
+  local rule_of = c.rule_of
+  for i, w in ipairs(winners) do
+    local r = rules[rule_of[flat[3 * w - 2]]]
+    if r.action or type(r.attrs) == "function" or plog then
+      local k = number and number[w] or w
+      local m = matches[k] or as_match(k)
+      local span = made[i] or nil
+      m.span = span
+      if span and type(r.attrs) == "function" then
+        local t = r.attrs(m, doc)
+        if type(t) == "table" then for key, v in pairs(t) do span.attrs[key] = v end end
+      end
+      local entry
+      if plog and span then
+        entry = { what = "made", span = span, rule = r.name, notes = {},
+                  pattern = r.kind == "text" and "an LPeg pattern over the text"
+                            or tostring(r.pattern) }
+        local caps = {}
+        for name, cr in pairs(m.captures) do
+          caps[#caps + 1] = { name = name, first = cr.first, last = cr.last }
+        end
+        sort(caps, function(x, y)
+          return x.first < y.first or (x.first == y.first and x.name < y.name)
+        end)
+        entry.captures = caps
+      elseif plog then
+        entry = { what = "matched", rule = r.name, notes = {},
+                  cand = { first = m.first, last = m.last } }
+      end
+      if entry then
+        plog[#plog + 1] = entry
+        m.log = entry.notes
+      end
+      if r.action and r.action(m, doc) == false and span then
+        spans.remove_span(doc, span)    -- the action refused: take the span back
+        if entry then
+          entry.what, entry.cand, entry.why = "dropped", span, "refused by its action"
+          entry.span = nil
+        end
+        m.span = nil
+      end
+    end
+  end
+end
+
+local function run_phase(phase, doc, text, log)
+  local c = compiled(phase)
+  local rules, rule_of = phase.rules, c.rule_of
+  local plog                            -- this phase's records, put in text order
+  if log then
+    log[#log + 1] = { what = "phase", name = phase.name, overlap = phase.overlap }
+    plog = {}
+  end
+  -- candidates: flat (rule number, first, last) triples
+  local flat, slots, extra = {}, {}, {}
+  if c.program then
+    local prog = c.program
+    flat, slots = prog.core:run(doc, prog:span_list(doc:spans()), prog:extern_callback(doc), true)
+  end
+  if c.scanner then text_candidates(phase, c, doc, text, flat, extra) end
+  local function as_match(k)
+    local rn, first, last = flat[3 * k - 2], flat[3 * k - 1], flat[3 * k]
+    local s, e = doc:span(first, last)
+    local captures, values = captures_of(c, doc, k, rn, slots, extra)
+    return setmetatable({
+      doc = doc, rule = rules[rule_of[rn]].name, first = first, last = last, start = s,
+      stop = e, captures = captures, values = values,
+    }, Match)
+  end
+  -- 'where' checks, before the candidates compete
+  local matches = {}
+  local number = nil                    -- settle's numbering -> candidate number
+  if c.has_where then
+    local kept, n = {}, 0
+    number = {}
+    for k = 1, #flat / 3 do
+      local r = rules[rule_of[flat[3 * k - 2]]]
+      local ok = true
+      if r.where then
+        matches[k] = as_match(k)
+        ok = r.where(matches[k], doc)
+        if not ok and plog then
+          plog[#plog + 1] = { what = "dropped", rule = r.name, why = "refused by its 'where' check",
+                              cand = { first = flat[3 * k - 1], last = flat[3 * k],
+                                       label = r.label } }
+        end
+      end
+      if ok then
+        kept[n + 1], kept[n + 2], kept[n + 3] = flat[3 * k - 2], flat[3 * k - 1], flat[3 * k]
+        n = n + 3
+        number[n / 3] = k
+      end
+    end
+    flat = kept
+  end
+  local winners, dropped = core.settle(flat, c.prios, c.ranks, phase.overlap, log ~= nil)
+  if plog then
+    for d = 1, #dropped, 2 do
+      local k, w = dropped[d], dropped[d + 1]
+      local ri, wi = rule_of[flat[3 * k - 2]], rule_of[flat[3 * w - 2]]
+      local r, wr = rules[ri], rules[wi]
+      local kf, kl, wf, wl = flat[3 * k - 1], flat[3 * k], flat[3 * w - 1], flat[3 * w]
+      plog[#plog + 1] = {
+        what = "dropped", rule = r.name,
+        cand = { first = kf, last = kl, label = r.label },
+        why = format("overlaps %s from rule %q (%s: %s)",
+                     spans.show_span(doc, { first = wf, last = wl, label = wr.label }),
+                     wr.name, phase.overlap,
+                     why_lost(phase.overlap, r, wr, kf, kl, wf, wl, ri, wi)),
+      }
+    end
+  end
+  -- the spans of the winners, made in C; then what needs Lua: attributes
+  -- functions, actions, explain records
+  local a = spans.annotations(doc)
+  local seq, in_order, made = core.make_spans(doc, a.pending, a.seq or 0, flat, winners,
+                                              c.labels, c.names, c.attrs)
+  a.seq = seq
+  if not in_order then a.pending_sorted = false end
+  if c.needs_lua or log then
+    run_actions(c, rules, doc, flat, winners, number, matches, made, as_match, plog)
+  end
+  if plog then
+    -- records in text order (a stable sort), each followed by its notes
+    for i, e in ipairs(plog) do e.order = i end
+    sort(plog, function(x, y)
+      local fx, fy = (x.span or x.cand).first, (y.span or y.cand).first
+      if fx ~= fy then return fx < fy end
+      return x.order < y.order
+    end)
+    for _, e in ipairs(plog) do
+      log[#log + 1] = e
+      for _, note in ipairs(e.notes or {}) do log[#log + 1] = note end
+    end
+  end
+end
+-- Pipelines ---------------------------------------------------------------
+
+local Pipeline = {}
+Pipeline.__index = Pipeline
+Pipeline.__tostring = function(p) return format("glean.Pipeline (%d phases)", #p.phases) end
+
+local matcher_mt = getmetatable(core.gazetteer("fold", "keep", core.tokenizer()):compile())
+
+local function is_matcher(x) return type(x) == "userdata" and getmetatable(x) == matcher_mt end
+
+-- Flattens phases, rule sets (arrays of phases) and bare rules (made into
+-- one phase) into an array of phases.
+local function flatten_phases(list, out, where)
+  for i, x in ipairs(list) do
+    if is_phase(x) then out[#out + 1] = x
+    elseif is_rule(x) then out[#out + 1] = M.phase{ name = where .. "[" .. i .. "]", rules = { x } }
+    elseif type(x) == "table" and getmetatable(x) == nil then
+      flatten_phases(x, out, where .. "[" .. i .. "]")
+    else
+      argerror(1, "pipeline", where .. "[" .. i .. "] is not a phase, a rule or a rule set", 4)
+    end
+  end
+  return out
+end
+
+--- Makes a pipeline: a tokenizer, gazetteers and phases.
+-- Fields:
+--
+-- - `phases`: an array of phases (and rule sets from `glean.rules.load`);
+-- - `gazetteers`: an array of Matchers (or paths of compiled gazetteers,
+--   or tables `{matcher, name = ..., overlap = ..., labels = {...}}`);
+--   their matches become spans (label and attributes from the entry,
+--   `rule` = the gazetteer's name) before the first phase;
+-- - `tokenizer`: tokenizer options or a Tokenizer; by default the
+--   gazetteers' options (which must then agree), else the defaults.
+-- @tparam table def
+-- @treturn Pipeline
+-- @usage local pl = glean.pipeline{ gazetteers = { m }, phases = { people, roles } }
+function M.pipeline(def)
+  if type(def) ~= "table" then argerror(1, "pipeline", "table expected, got " .. type(def)) end
+  for k in pairs(def) do
+    if k ~= "phases" and k ~= "gazetteers" and k ~= "tokenizer" then
+      argerror(1, "pipeline", "unknown field '" .. tostring(k) .. "'")
+    end
+  end
+  local phases = flatten_phases(def.phases or {}, {}, "phases")
+  for _, ph in ipairs(phases) do
+    local ok, err = pcall(compiled, ph)
+    if not ok then
+      argerror(1, "pipeline", "phase '" .. ph.name .. "': "
+               .. (tostring(err):gsub("^[^:]*:%d+: ", "")))
+    end
+  end
+  local gazetteers = {}
+  for i, g in ipairs(def.gazetteers or {}) do
+    local entry = type(g) == "table" and g or { g }
+    local m = entry[1] or entry.matcher
+    if type(m) == "string" then
+      local loaded, err = require("glean.gazetteer").load(m)
+      if not loaded then argerror(1, "pipeline", "gazetteers[" .. i .. "]: " .. err) end
+      entry.name = entry.name or m
+      m = loaded
+    end
+    if not is_matcher(m) then
+      argerror(1, "pipeline", "gazetteers[" .. i .. "] is not a Matcher")
+    end
+    gazetteers[#gazetteers + 1] = {
+      matcher = m, name = entry.name or ("gazetteer" .. i),
+      query = { overlap = entry.overlap, labels = entry.labels }, entries = {},
+    }
+  end
+  local tk = def.tokenizer
+  if tk == nil then
+    tk = gazetteers[1] and gazetteers[1].matcher or core.tokenizer()
+  elseif type(tk) == "table" then
+    tk = core.tokenizer(tk)
+  end
+  return setmetatable({ phases = phases, gazetteers = gazetteers, tokenizer = tk }, Pipeline)
+end
+
+-- The spans of one gazetteer.
+local function run_gazetteer(g, doc, log)
+  local m = g.matcher
+  local firsts, lasts, entries = m:hits(doc, g.query)
+  local cache = g.entries
+  for k = 1, #firsts do
+    local n = entries[k]
+    local e = cache[n]
+    if not e then
+      e = m:entry(n)
+      cache[n] = e
+    end
+    local attrs = {}
+    for key, v in pairs(e) do if key ~= "label" then attrs[key] = v end end
+    new_span(doc, e.label or g.name, firsts[k], lasts[k], attrs, g.name)
+  end
+  if log then log[#log + 1] = { what = "gazetteer", name = g.name, count = #firsts } end
+end
+
+--- Runs the pipeline over a text (or a Doc tokenised with the pipeline's
+-- options) and returns the Doc with its spans and links.
+-- @param text_or_doc
+-- @tparam[opt] table opts `explain = true` records why each span was made
+-- or dropped (see `Doc:explain`)
+-- @treturn Doc
+-- @usage local doc = pipeline:run(text, { explain = true }); print(doc:explain())
+function Pipeline:run(text_or_doc, opts)
+  local doc
+  if type(text_or_doc) == "string" then
+    doc = self.tokenizer:tokenize(text_or_doc)
+  elseif spans.is_doc(text_or_doc) then
+    doc = text_or_doc
+  else
+    argerror(1, "run", "string or Doc expected, got " .. type(text_or_doc))
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    argerror(2, "run", "table expected, got " .. type(opts))
+  end
+  local log
+  if opts and opts.explain then
+    local a = spans.annotations(doc)
+    a.log = a.log or {}
+    log = a.log
+  end
+  local text = doc:source()
+  for _, g in ipairs(self.gazetteers) do run_gazetteer(g, doc, log) end
+  for _, ph in ipairs(self.phases) do run_phase(ph, doc, text, log) end
+  return doc
+end
+
+--- The rules of all phases, in order.
+-- @treturn {Rule,...}
+-- @usage for _, r in ipairs(pipeline:rules()) do print(r.name) end
+function Pipeline:rules()
+  local out = {}
+  for _, ph in ipairs(self.phases) do
+    for _, r in ipairs(ph.rules) do out[#out + 1] = r end
+  end
+  return out
+end
+
+M.Match = Match
+
+-- Rule files ----------------------------------------------------------------
+
+-- What a rule file has in scope besides the safe standard functions.
+local function vocabulary()
+  return {
+    T = pattern, rule = M.rule, phase = M.phase, lpeg = lpeg,
+    C = pattern.C,
+  }
+end
+
+local function read_file(path)
+  local fh, err = io.open(path, "rb")
+  if not fh then return nil, err end
+  local data = fh:read("*a")
+  fh:close()
+  return data
+end
+
+-- A rule set: the phases a rule file made (a plain array, as pipeline{}
+-- takes it).
+local function as_phases(value, made, name)
+  if value == nil then return made end
+  if is_phase(value) then return { value } end
+  if is_rule(value) then return { M.phase{ name = name, rules = { value } } } end
+  if type(value) == "table" then
+    local rules, phases = {}, {}
+    for i, x in ipairs(value) do
+      if is_rule(x) then rules[#rules + 1] = x
+      elseif is_phase(x) then phases[#phases + 1] = x
+      else
+        return nil, name .. ": element " .. i .. " of the returned table is not a rule or a phase"
+      end
+    end
+    if #rules > 0 and #phases > 0 then
+      return nil, name .. ": the returned table mixes rules and phases"
+    end
+    if #rules > 0 then return { M.phase{ name = name, rules = rules } } end
+    return phases
+  end
+  return nil, name .. ": a rule file returns a phase, a rule, or an array of them (got "
+         .. type(value) .. ")"
+end
+
+--- Loads a rule file in a sandbox and returns its phases.
+-- The file sees the rule vocabulary (`T`, `rule`, `phase`, `C`, `lpeg`)
+-- and the safe parts of the standard library (`string`, `table`, `math`,
+-- `utf8`, ...), but not `io`, `os`, `require`, `load`, `debug`, ...; its
+-- work and memory are bounded. It returns a phase, a rule, or an array of
+-- either (rules become one phase named after the file); returning nothing
+-- gives the phases it made, in order. `include "name"` runs another rule
+-- file found through `opts.include` (a function name -> source, chunk
+-- name) or, by default, beside the including file.
+-- @param source a path, or a string of Lua source (`opts.string = true`, or
+-- a string holding a newline)
+-- @tparam[opt] table opts `string`, `name`, `include`, `instructions` and
+-- `memory` (limits of the load), `call_instructions` and `call_memory`
+-- (limits of each call of the file's functions when a pipeline runs them:
+-- actions, `where` checks, attribute functions, `T.pred`)
+-- @return an array of phases, or nil and a message naming the file and line
+-- @usage local phases = assert(glean.rules.load("rules/news.lua"))
+function M.load(source, opts)
+  if type(source) ~= "string" then argerror(1, "load", "string expected, got " .. type(source)) end
+  if opts ~= nil and type(opts) ~= "table" then
+    argerror(2, "load", "table expected, got " .. type(opts))
+  end
+  opts = opts or {}
+  local name, code, dir
+  if opts.string or source:find("\n") then
+    code, name = source, opts.name or "rules"
+  else
+    local err
+    code, err = read_file(source)
+    if not code then return nil, err end
+    name = opts.name or source
+    dir = source:match("^(.*[/\\])") or ""
+  end
+  local made, made_rules = {}, {}
+  local vocab = vocabulary()
+  local include = opts.include
+  if not include then
+    include = function(iname)
+      if type(iname) ~= "string" or iname:find("%.%.") or iname:find("^[/\\]") then
+        return nil, "bad include name " .. tostring(iname)
+      end
+      local path = (dir or "") .. iname .. (iname:find("%.lua$") and "" or ".lua")
+      local data, err = read_file(path)
+      if not data then return nil, err end
+      return data, "@" .. path
+    end
+  end
+  local sandbox = require "glean.sandbox"
+  local outer = collecting
+  collecting = { phases = made, rules = made_rules }
+  local value, env = sandbox.run(code, "@" .. name, vocab, {
+    include = include, instructions = opts.instructions, memory = opts.memory,
+  })
+  collecting = outer
+  if type(env) ~= "table" then return nil, env end
+  -- the file's functions run under limits too when the pipeline calls them
+  local limits = { instructions = opts.call_instructions, memory = opts.call_memory }
+  local guarded = {}
+  local function guard(fn)
+    if type(fn) ~= "function" then return fn end
+    guarded[fn] = guarded[fn] or sandbox.guard(env, fn, limits)
+    return guarded[fn]
+  end
+  local function guard_pred(spec)
+    if spec.op == "extern" and spec.fn then spec.fn = guard(spec.fn)
+    elseif spec.op == "not" then guard_pred(spec[1])
+    elseif spec.op == "and" or spec.op == "or" then
+      for _, x in ipairs(spec.list) do guard_pred(x) end
+    end
+  end
+  local function guard_pattern(p, seen)
+    if type(p) ~= "table" or seen[p] then return end
+    seen[p] = true
+    if p.tag == "pred" then guard_pred(p.pred) end
+    guard_pattern(p[1], seen)
+    guard_pattern(p[2], seen)
+  end
+  local seen = {}
+  for _, r in ipairs(made_rules) do
+    r.action, r.where, r.attrs = guard(r.action), guard(r.where), guard(r.attrs)
+    if r.kind == "token" then guard_pattern(r.pattern, seen) end
+  end
+  return as_phases(value, made, name)
+end
+
+return M

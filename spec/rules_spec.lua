@@ -1,0 +1,388 @@
+-- Rules, phases and pipelines: spans, overlaps, cascades, actions, text
+-- rules, gazetteers, explain.
+local glean = require "glean"
+local lpeg = require "lpeg"
+
+local T, rule, phase, pipeline = glean.pattern, glean.rule, glean.phase, glean.pipeline
+
+-- "LABEL text" for each span, in text order.
+local function spans_of(doc, label)
+  local out = {}
+  for i, s in ipairs(doc:spans(label)) do out[i] = s.label .. " " .. s.text end
+  return out
+end
+
+local function run(phases, text, opts)
+  return pipeline{ phases = phases }:run(text, opts)
+end
+
+describe("rule", function()
+  it("makes a span per match, with its fields", function()
+    local doc = run({ phase{ rules = { rule{ name = "mi6", label = "ORG", pattern = T.text"MI6",
+                                             attrs = { id = "Q1" } } } } },
+                    "The head of MI6 spoke.")
+    local s = doc:spans()[1]
+    assert.same({ start = 13, stop = 15, first = 4, last = 4, label = "ORG", rule = "mi6",
+                  text = "MI6", attrs = { id = "Q1" } },
+                { start = s.start, stop = s.stop, first = s.first, last = s.last, label = s.label,
+                  rule = s.rule, text = s.text, attrs = s.attrs })
+  end)
+
+  it("copies its attributes for each span", function()
+    local doc = run({ phase{ rules = { rule{ label = "X", pattern = T.text"a", attrs = { n = 1 } } } } },
+                    "a a")
+    local a, b = doc:spans()[1], doc:spans()[2]
+    a.attrs.n = 2
+    assert.equal(1, b.attrs.n)
+  end)
+
+  it("checks its definition", function()
+    local cases = {
+      { {}, "field 'pattern' missing" },
+      { { pattern = T.any, labl = "X" }, "unknown field 'labl'" },
+      { { pattern = T.any, label = 5 }, "field 'label' must be a string, got number" },
+      { { pattern = T.title ^ 0 }, "the pattern can match no token" },
+      { { pattern = 42 }, "field 'pattern': token pattern expected, got number" },
+      { { pattern = T.any, snap = "shrink" }, "field 'snap' must be \"widen\" or \"drop\"" },
+    }
+    for _, case in ipairs(cases) do
+      local ok, err = pcall(rule, case[1])
+      assert.is_false(ok)
+      assert.matches(case[2], err, 1, true)
+      assert.matches("bad argument #1 to 'rule'", err, 1, true)
+    end
+  end)
+end)
+
+describe("phase", function()
+  it("checks its definition", function()
+    assert.has_error(function() phase{ rules = { 1 } } end,
+                     "bad argument #1 to 'phase' (rules[1] is not a rule)")
+    assert.has_error(function() phase{ rules = {}, overlap = "shortest" } end,
+                     "bad argument #1 to 'phase' (overlap must be \"longest\", \"priority\", "
+                     .. "\"first\" or \"all\", got shortest)")
+  end)
+
+  local short = rule{ name = "short", label = "A", pattern = T.title, priority = 5 }
+  local long = rule{ name = "long", label = "B", pattern = T.title ^ 2 }
+  local text = "Ann Lee and Bo"
+
+  it("longest: the longer match wins, then the higher priority", function()
+    assert.same({ "B Ann Lee", "A Bo" }, spans_of(run({ phase{ rules = { short, long } } }, text)))
+    local p1 = rule{ name = "p1", label = "P1", pattern = T.title ^ 2, priority = 1 }
+    local p2 = rule{ name = "p2", label = "P2", pattern = T.title * T.title, priority = 2 }
+    assert.same({ "P2 Ann Lee" }, spans_of(run({ phase{ rules = { p1, p2 } } }, "Ann Lee")))
+  end)
+
+  it("priority: the higher priority wins, then the longer", function()
+    local doc = run({ phase{ overlap = "priority", rules = { long, short } } }, text)
+    assert.same({ "A Ann", "A Lee", "A Bo" }, spans_of(doc))
+  end)
+
+  it("first: the rule listed first wins", function()
+    assert.same({ "A Ann", "A Lee", "A Bo" },
+                spans_of(run({ phase{ overlap = "first", rules = { short, long } } }, text)))
+    assert.same({ "B Ann Lee", "A Bo" },
+                spans_of(run({ phase{ overlap = "first", rules = { long, short } } }, text)))
+  end)
+
+  it("all: every match stays", function()
+    assert.same({ "B Ann Lee", "A Ann", "A Lee", "A Bo" },
+                spans_of(run({ phase{ overlap = "all", rules = { short, long } } }, text)))
+  end)
+
+  it("a rule's own matches never overlap (leftmost-longest)", function()
+    local r = rule{ label = "X", pattern = T.any * T.any }
+    assert.same({ "X a b", "X c d" }, spans_of(run({ phase{ overlap = "all", rules = { r } } }, "a b c d e")))
+  end)
+end)
+
+describe("phases", function()
+  it("run in order; later ones see earlier spans (cascade)", function()
+    local names = phase{ name = "names", rules = {
+      rule{ label = "PERSON", pattern = T.lower{ "sir", "dame" } * T.title ^ 1 } } }
+    local roles = phase{ name = "roles", rules = {
+      rule{ label = "ROLE", pattern = T.lower"head" * T.lower"of" * T.upper } } }
+    local appos = rule{ label = "APPOS",
+                        pattern = T.span"PERSON" * T.text"," * T.lower"the" ^ -1 * T.span"ROLE" }
+    local doc = run({ names, roles, phase{ rules = { appos } } },
+                    "Sir Richard Moore, the head of MI6, spoke.")
+    assert.same({ "APPOS Sir Richard Moore, the head of MI6", "PERSON Sir Richard Moore",
+                  "ROLE head of MI6" }, spans_of(doc))
+    -- a phase does not see its own spans
+    doc = run({ names, phase{ rules = { roles.rules[1], appos } } },
+              "Sir Richard Moore, the head of MI6, spoke.")
+    assert.same({ "PERSON Sir Richard Moore", "ROLE head of MI6" }, spans_of(doc))
+    -- the other order: the cascade has nothing to see yet
+    doc = run({ appos, names, roles }, "Sir Richard Moore, the head of MI6, spoke.")
+    assert.same({ "PERSON Sir Richard Moore", "ROLE head of MI6" }, spans_of(doc))
+  end)
+
+  it("see gazetteer spans, labels and attributes", function()
+    local g = glean.gazetteer()
+    g:add("MI6", { label = "ORG", country = "UK" })
+    g:add("Richard Moore", "PERSON")
+    local m = g:compile()
+    local pl = pipeline{ gazetteers = { m }, phases = { phase{ rules = {
+      rule{ name = "uk_head", label = "ROLE",
+            pattern = T.lower"head" * T.lower"of" * T.span("ORG", { country = "UK" }) },
+      rule{ name = "sir", label = "TITLED", pattern = T.lower"sir" * T.label"PERSON" ^ 1 },
+    } } } }
+    local doc = pl:run("Sir Richard Moore, the head of MI6, spoke.")
+    assert.same({ "TITLED Sir Richard Moore", "PERSON Richard Moore", "ROLE head of MI6", "ORG MI6" },
+                spans_of(doc))
+    local org = doc:spans("ORG")[1]
+    assert.equal("UK", org.attrs.country)
+    assert.equal("gazetteer1", org.rule)
+  end)
+end)
+
+describe("actions", function()
+  it("get the match, its captures and the Doc; can set attributes and link", function()
+    local seen
+    local r = rule{ name = "titled", label = "PERSON",
+      pattern = T.C("title", T.lower{ "sir", "dame" }) * T.C("name", T.title ^ 1),
+      action = function(m, doc)
+        seen = { rule = m.rule, first = m.first, last = m.last, text = m:text(),
+                 name = m:text("name"), doc = doc }
+        m:set("title", m:text("title"))
+        local n = m:add_span("NAME", "name", { full = true })
+        m:link(m.span, "name", n)
+      end }
+    local doc = run({ phase{ rules = { r } } }, "Yesterday Sir Richard Moore spoke.")
+    assert.same({ rule = "titled", first = 2, last = 4, text = "Sir Richard Moore",
+                  name = "Richard Moore" },
+                { rule = seen.rule, first = seen.first, last = seen.last, text = seen.text, name = seen.name })
+    assert.equal(doc, seen.doc)
+    assert.equal("Sir", doc:spans("PERSON")[1].attrs.title)
+    assert.same({ "NAME Richard Moore" }, spans_of(doc, "NAME"))
+    local links = doc:links("name")
+    assert.equal(1, #links)
+    assert.equal("Sir Richard Moore", links[1].from.text)
+    assert.equal("Richard Moore", links[1].to.text)
+  end)
+
+  it("returning false drops the span", function()
+    local r = rule{ label = "X", pattern = T.title, action = function(m) return m:text() ~= "Bob" end }
+    assert.same({ "X Ann", "X Cy" }, spans_of(run({ phase{ rules = { r } } }, "Ann Bob Cy")))
+  end)
+
+  it("attrs can be a function of the match", function()
+    local r = rule{ label = "N", pattern = T.kind"number",
+                    attrs = function(m) return { value = tonumber(m:text()) } end }
+    local doc = run({ phase{ rules = { r } } }, "up 5 and 12")
+    assert.equal(5, doc:spans()[1].attrs.value)
+    assert.equal(12, doc:spans()[2].attrs.value)
+  end)
+
+  it("'where' refuses candidates before they compete", function()
+    local long = rule{ name = "long", label = "L", pattern = T.title ^ 2,
+                       where = function(m) return m:text() ~= "Ann Lee" end }
+    local short = rule{ name = "short", label = "S", pattern = T.title }
+    assert.same({ "S Ann", "S Lee", "L Bo Ray" },
+                spans_of(run({ phase{ rules = { long, short } } }, "Ann Lee met Bo Ray")))
+  end)
+
+  it("an action error is the caller's error", function()
+    local r = rule{ label = "X", pattern = T.any, action = function() error("bad action") end }
+    local ok, err = pcall(run, { phase{ rules = { r } } }, "a")
+    assert.is_false(ok)
+    assert.matches("bad action", err)
+  end)
+end)
+
+describe("text rules", function()
+  local digits = lpeg.R"09" ^ 1
+  local percent = rule{ name = "percent", label = "PERCENT",
+                        pattern = T.C("n", digits * (lpeg.P"." * digits) ^ -1) * (lpeg.P"%" + " percent") }
+
+  it("match LPeg patterns on the text, snapped to tokens", function()
+    local doc = run({ phase{ rules = { percent } } }, "Sales rose 5.3% and then 7 percent.")
+    assert.same({ "PERCENT 5.3%", "PERCENT 7 percent" }, spans_of(doc))
+  end)
+
+  it("report named captures as token ranges", function()
+    local seen = {}
+    local r = rule{ name = "p", label = "P", pattern = percent.pattern,
+                    action = function(m) seen[#seen + 1] = m:text("n") end }
+    run({ phase{ rules = { r } } }, "Sales rose 5.3% and then 7 percent.")
+    assert.same({ "5.3", "7" }, seen)
+  end)
+
+  it("widen or drop matches that split tokens", function()
+    local inner = lpeg.P"ee"
+    local widen = rule{ label = "W", pattern = inner }
+    local drop = rule{ label = "D", pattern = inner, snap = "drop" }
+    assert.same({ "W ee" }, spans_of(run({ phase{ rules = { widen } } }, "ee")))
+    assert.same({ "D ee" }, spans_of(run({ phase{ rules = { drop } } }, "ee")))
+    -- "$5": the tokenizer makes "$" and "5"; a pattern over "$5" covers both
+    local money = rule{ label = "M", pattern = lpeg.P"$" * digits, snap = "drop" }
+    assert.same({ "M $5" }, spans_of(run({ phase{ rules = { money } } }, "paid $5 now")))
+    -- a match that ends inside a token
+    local part = lpeg.P"Mon"
+    assert.same({ "W Monday" }, spans_of(run({ phase{ rules = { rule{ label = "W", pattern = part } } } },
+                                             "on Monday")))
+    assert.same({}, spans_of(run({ phase{ rules = { rule{ label = "D", pattern = part, snap = "drop" } } } },
+                                 "on Monday")))
+  end)
+
+  it("are tried where a token can start, not inside a word", function()
+    local r = rule{ label = "X", pattern = lpeg.P"day" }
+    assert.same({ "X day" }, spans_of(run({ phase{ rules = { r } } }, "Monday, day")))
+  end)
+
+  it("compete with token rules in their phase", function()
+    local tok = rule{ name = "num", label = "NUM", pattern = T.kind"number" }
+    local doc = run({ phase{ rules = { tok, percent } } }, "up 5 percent and 6")
+    assert.same({ "PERCENT 5 percent", "NUM 6" }, spans_of(doc))
+  end)
+end)
+
+describe("pipeline", function()
+  it("runs on a text or a Doc", function()
+    local pl = pipeline{ phases = { phase{ rules = { rule{ label = "T", pattern = T.title } } } } }
+    assert.same({ "T Ann" }, spans_of(pl:run("Ann ran")))
+    local doc = glean.tokenize("Bo ran")
+    assert.equal(doc, pl:run(doc))
+    assert.same({ "T Bo" }, spans_of(doc))
+  end)
+
+  it("checks its arguments", function()
+    assert.has_error(function() pipeline{ phases = { 5 } } end,
+                     "bad argument #1 to 'pipeline' (phases[1] is not a phase, a rule or a rule set)")
+    assert.has_error(function() pipeline{ stages = {} } end,
+                     "bad argument #1 to 'pipeline' (unknown field 'stages')")
+    local pl = pipeline{ phases = {} }
+    assert.has_error(function() pl:run(5) end, "bad argument #1 to 'run' (string or Doc expected, got number)")
+  end)
+
+  it("takes bare rules and nested rule sets", function()
+    local r1 = rule{ label = "A", pattern = T.text"a" }
+    local r2 = rule{ label = "B", pattern = T.text"b" }
+    local pl = pipeline{ phases = { r1, { phase{ rules = { r2 } } } } }
+    assert.same({ "A a", "B b" }, spans_of(pl:run("a b")))
+  end)
+end)
+
+describe("explain", function()
+  it("says which rule made each span and what dropped the others", function()
+    local titled = rule{ name = "titled", label = "PERSON",
+                         pattern = T.C("title", T.lower"sir") * T.C("name", T.title ^ 1) }
+    local pair = rule{ name = "pair", label = "PAIR", pattern = T.title * T.title }
+    local doc = run({ phase{ name = "people", rules = { titled, pair } } },
+                    "Yesterday Sir Richard Moore spoke.", { explain = true })
+    local text = doc:explain()
+    assert.matches('phase "people" %(overlap: longest%)', text)
+    assert.matches('%+ PERSON "Sir Richard Moore" %(tokens 2%-4%) by rule "titled"', text)
+    assert.matches('capture name = "Richard Moore"', text)
+    assert.matches('%- PAIR "Yesterday Sir" %(tokens 1%-2%) from rule "pair" dropped: overlaps PERSON '
+                   .. '"Sir Richard Moore" %(tokens 2%-4%) from rule "titled" %(longest: the longer match '
+                   .. 'wins: 3 tokens to 2%)',
+                   text)
+  end)
+
+  it("asks for explain mode when it was off", function()
+    local doc = run({}, "a")
+    assert.matches("run the pipeline with { explain = true }", doc:explain(), 1, true)
+  end)
+end)
+
+describe("rule files", function()
+  local support = require "support"
+
+  it("load from a string: phases made, or returned", function()
+    local phases = assert(glean.rules.load([[
+      phase{ name = "a", rules = { rule{ label = "A", pattern = T.text"a" } } }
+      phase{ name = "b", rules = { rule{ label = "B", pattern = T.span"A" * T.text"b" } } }
+    ]]))
+    assert.equal(2, #phases)
+    assert.same({ "B a b", "A a" }, spans_of(pipeline{ phases = phases }:run("a b")))
+    phases = assert(glean.rules.load("return { rule{ label = 'X', pattern = T.title } }\n"))
+    assert.equal(1, #phases)
+    assert.same({ "X Ann" }, spans_of(pipeline{ phases = phases }:run("Ann ran")))
+  end)
+
+  it("load from a file, with includes beside it", function()
+    local dir = os.tmpname()
+    os.remove(dir)
+    os.execute("mkdir " .. dir)
+    local main = assert(io.open(dir .. "/main.lua", "w"))
+    main:write("local words = include 'words'\n",
+               "return phase{ name = 'main', rules = { rule{ label = 'W', pattern = T.lower(words) } } }\n")
+    main:close()
+    local inc = assert(io.open(dir .. "/words.lua", "w"))
+    inc:write("return { 'alpha', 'beta' }\n")
+    inc:close()
+    local phases = assert(glean.rules.load(dir .. "/main.lua"))
+    assert.same({ "W Alpha", "W beta" }, spans_of(pipeline{ phases = phases }:run("Alpha and beta")))
+    os.remove(dir .. "/main.lua")
+    os.remove(dir .. "/words.lua")
+    os.remove(dir)
+  end)
+
+  it("report syntax and runtime errors with the file and line", function()
+    local path = support.temp_file("phase{ name = 'x', rules = {} }\nlocal = 1\n")
+    local phases, err = glean.rules.load(path)
+    assert.is_nil(phases)
+    assert.matches(path:gsub("%p", "%%%0") .. ":2:", err)
+    os.remove(path)
+    phases, err = glean.rules.load("local x = 1\nrule{ pattern = 42 }\n", { name = "bad.lua" })
+    assert.is_nil(phases)
+    assert.matches("^bad%.lua:2: bad argument #1 to 'rule'", err)
+  end)
+
+  it("have no io, os, require or load", function()
+    for _, code in ipairs{ "io.open('/etc/passwd')", "os.execute('true')", "require 'lpeg'",
+                           "load('return 1')", "debug.getinfo(1)", "string.dump(print)" } do
+      local phases, err = glean.rules.load(code .. "\n", { name = "evil.lua" })
+      assert.is_nil(phases, code)
+      assert.matches("^evil%.lua:1: ", err)
+    end
+  end)
+
+  it("stop a runaway file with a clear error", function()
+    local phases, err = glean.rules.load("while true do end\n", { name = "loop.lua" })
+    assert.is_nil(phases)
+    assert.matches("loop%.lua:1: rule file stopped: too much work", err)
+    phases, err = glean.rules.load("local t = {} while true do t[#t + 1] = {} end\n",
+                                   { name = "hog.lua", memory = 4 * 2 ^ 20 })
+    assert.is_nil(phases)
+    assert.matches("rule file stopped: more than", err)
+  end)
+
+  it("run their actions under limits at extraction time", function()
+    local phases = assert(glean.rules.load([[
+      return { rule{ label = "X", pattern = T.text"a", action = function() while true do end end } }
+    ]], { name = "slow.lua", call_instructions = 100000 }))
+    local ok, err = pcall(pipeline{ phases = phases }.run, pipeline{ phases = phases }, "a")
+    assert.is_false(ok)
+    assert.matches("slow%.lua:1: rule file stopped: too much work", err)
+    -- the host is intact afterwards
+    assert.equal("xxx", ("x"):rep(3))
+  end)
+
+  it("refuse what is not a rule or a phase", function()
+    local phases, err = glean.rules.load("return 42\n", { name = "odd.lua" })
+    assert.is_nil(phases)
+    assert.matches("odd.lua: a rule file returns a phase, a rule, or an array of them", err, 1, true)
+  end)
+end)
+
+describe("Doc spans and links", function()
+  it("add, list by label, link", function()
+    local doc = glean.tokenize("Sir Richard Moore, the head of MI6, spoke.")
+    local p = doc:add_span("PERSON", 1, 3, { title = "Sir" })
+    local r = doc:add_span("ROLE", 6, 8)
+    doc:add_span("ORG", -4)
+    doc:link(p, "role", r)
+    assert.same({ "PERSON Sir Richard Moore", "ROLE head of MI6", "ORG MI6" }, spans_of(doc))
+    assert.same({ "ROLE head of MI6", "ORG MI6" }, spans_of(doc, { "ORG", "ROLE" }))
+    assert.equal(1, #doc:links("role"))
+    assert.equal(0, #doc:links("alias"))
+    assert.has_error(function() doc:add_span("X", 0, 2) end)
+    assert.has_error(function() doc:add_span(5, 1) end,
+                     "bad argument #2 to 'add_span' (string expected, got number)")
+    assert.has_error(function() doc:link(p, "x", 5) end,
+                     "bad argument #4 to 'link' (span expected, got number)")
+  end)
+end)
