@@ -40,7 +40,7 @@ BENCH_DEBS = libicu-dev libhyperscan-dev pkg-config clang libclang-rt-14-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build-all deps test test-quick lint lint-c gen gen-check asan valgrind \
-        install demo bench docs fuzz clean help
+        install demo rules-example bench docs fuzz clean help
 
 all: build/$(PRIMARY)/glean/core.so
 
@@ -62,6 +62,7 @@ help:
 	@echo "  make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (default 60)"
 	@echo "  make install     luarocks make (into ./lua_modules; TREE=DIR to choose)"
 	@echo "  make docs        API reference with ldoc into build/doc"
+	@echo "  make rules-example  run the rule file example with its explanation"
 
 # Idempotent: asks dpkg which packages are missing and installs only those
 # (fast when all are there); the optional ones may fail to install.
@@ -123,6 +124,12 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	lua5.4 bin/glean tokenize examples/article.txt
 
+# The rule file example: spans, links and the explanation of each.
+rules-example: deps
+	@$(MAKE) --no-print-directory all
+	LUA_PATH='lua/?.lua;lua/?/init.lua;;' LUA_CPATH='build/lua5.4/?.so;;' \
+	  lua5.4 examples/rules/run.lua
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	sh bench/tokenize $(SHARED)/corpus
@@ -131,7 +138,7 @@ bench: deps
 # libFuzzer harnesses (csrc/fuzz/), each run for FUZZ_TIME seconds on the
 # plain C core (the l*.c files are the Lua bindings and stay out).
 FUZZ_TIME ?= 60
-FUZZERS = gz_load gz_match
+FUZZERS = gz_load gz_match pattern
 FUZZ_SRC = $(filter-out csrc/l%.c,$(CSRC))
 FUZZ_FLAGS = -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: all

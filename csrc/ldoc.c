@@ -548,6 +548,7 @@ static int doc_stable_prefix (lua_State *L) {
 
 static int doc_gc (lua_State *L) {
   gl_LDoc *d = (gl_LDoc *)luaL_checkudata(L, 1, GL_DOC_TYPE);
+  if (d->busy) return luaL_error(L, "attempt to close a Doc while a pattern runs over it");
   gl_tokens_free(&d->t);
   d->closed = 1;
   return 0;

@@ -6,6 +6,7 @@
 
 #include "lua.h"
 #include "tokenize.h"
+#include "pattern.h"
 
 #define GL_DOC_TYPE        "glean.Doc"
 #define GL_TOKENIZER_TYPE  "glean.Tokenizer"
@@ -22,6 +23,7 @@ typedef struct gl_LDoc {
   size_t len;
   gl_Tokens t;
   gl_TokOptions opts;   /* as used; opts.abbrevs is not kept */
+  int busy;             /* patterns are running over it: it cannot close */
   int closed;
 } gl_LDoc;
 

@@ -15,6 +15,12 @@
 
 #define GL_PROGRAM_TYPE  "glean.Program"
 #define GL_RUN_TYPE      "glean.ProgramRun"
+#define GL_FORMS_TYPE    "glean.Forms"
+
+/* Token forms shared by the programs of a pipeline over one Doc. */
+typedef struct LForms {
+  gl_PForms f;
+} LForms;
 
 typedef struct LProgram {
   gl_Prog p;
@@ -215,7 +221,6 @@ static int l_program (lua_State *L) {
 typedef struct ExtCtx {
   lua_State *L;
   int fn;               /* stack index of the callback */
-  gl_LDoc *doc;
 } ExtCtx;
 
 /* Calls fn(ext + 1, token + 1) in protected mode; on an error, leaves the
@@ -230,11 +235,121 @@ static int call_extern (void *vctx, uint32_t ext, size_t token) {
   if (lua_pcall(L, 2, 1, 0) != 0) return -1;
   v = lua_toboolean(L, -1);
   lua_pop(L, 1);
-  if (c->doc->closed) {
-    lua_pushliteral(L, "the Doc was closed while a pattern ran over it");
-    return -1;
-  }
   return v;
+}
+
+/* Keys read from span and filter tables, pushed once per run. */
+enum { SK_FIRST, SK_LAST, SK_LABEL, SK_ATTRS, SK_KEYS, SK_ID, SK_COUNT };
+static const char *const span_fields[] = { "first", "last", "label", "attrs", "keys", "id" };
+
+/* Pushes t[key] for a key string at stack index keys + k (raw; t is an
+** absolute index). */
+static int raw_field (lua_State *L, int t, int keys, int k) {
+  lua_pushvalue(L, keys + k);
+  lua_rawget(L, t);
+  return lua_type(L, -1);
+}
+
+/* Does the span table at index sp pass the filter table at index f
+** ({label =, keys = {...}, attrs = {...}}, see glean.pattern)? */
+static int filter_accepts (lua_State *L, int f, int sp, int keys) {
+  int ok = 1, attrs, fattrs, fkeys;
+  size_t j, nk;
+  int top = lua_gettop(L);
+  if (raw_field(L, f, keys, SK_LABEL) != LUA_TNIL) {
+    raw_field(L, sp, keys, SK_LABEL);
+    ok = lua_rawequal(L, -1, -2);
+  }
+  if (ok && raw_field(L, sp, keys, SK_ATTRS) != LUA_TTABLE) ok = 0;
+  attrs = lua_gettop(L);
+  if (ok) {
+    raw_field(L, f, keys, SK_ATTRS);
+    fattrs = lua_gettop(L);
+    raw_field(L, f, keys, SK_KEYS);
+    fkeys = lua_gettop(L);
+    if (!lua_istable(L, fattrs) || !lua_istable(L, fkeys)) ok = 0;
+    nk = ok ? gl_rawlen(L, fkeys) : 0;
+    for (j = 1; ok && j <= nk; j++) {
+      int want, have;
+      lua_rawgeti(L, fkeys, (int)j);
+      lua_pushvalue(L, -1);
+      lua_rawget(L, fattrs);
+      want = lua_gettop(L);
+      lua_pushvalue(L, -2);
+      lua_rawget(L, attrs);
+      have = lua_gettop(L);
+      if (lua_isnil(L, have)) ok = 0;
+      else if (lua_istable(L, want)) {
+        size_t w, nw = gl_rawlen(L, want);
+        ok = 0;
+        for (w = 1; !ok && w <= nw; w++) {
+          lua_rawgeti(L, want, (int)w);
+          ok = lua_rawequal(L, -1, have);
+          lua_pop(L, 1);
+        }
+      }
+      else if (!(lua_isboolean(L, want) && lua_toboolean(L, want)))
+        ok = lua_rawequal(L, want, have);
+      lua_settop(L, have - 3);
+    }
+  }
+  lua_settop(L, top);
+  return ok;
+}
+
+/* Adds span first..last (1-based) with the label id at the top of the
+** stack, if it is one; pops it. */
+static int add_with_id (lua_State *L, gl_PRun *r, lua_Integer f, lua_Integer l) {
+  int st = GL_OK;
+  if (lua_isnumber(L, -1)) {
+    lua_Integer id = lua_tointeger(L, -1);
+    if (id >= 0 && id < 0x7fffffff)
+      st = gl_pm_add_span(r, (uint32_t)(f - 1), (uint32_t)(l - 1), (uint32_t)id);
+  }
+  lua_pop(L, 1);
+  return st;
+}
+
+/* Adds the spans the program can see: each span table of the array at
+** idx whose label has an id in the labels table, and the synthetic labels
+** of the filters (T.attr, T.span with attributes) it passes. */
+static int add_span_tables (lua_State *L, gl_PRun *r, gl_LDoc *d, int idx, int labels,
+                            int filters) {
+  size_t i, n = gl_rawlen(L, idx), nf = lua_istable(L, filters) ? gl_rawlen(L, filters) : 0;
+  int keys, k;
+  luaL_checkstack(L, SK_COUNT + 16, "pattern run");
+  keys = lua_gettop(L) + 1;
+  for (k = 0; k < SK_COUNT; k++) lua_pushstring(L, span_fields[k]);
+  for (i = 1; i <= n; i++) {
+    int sp;
+    lua_Integer f, l;
+    size_t j;
+    lua_rawgeti(L, idx, (int)i);
+    sp = lua_gettop(L);
+    if (!lua_istable(L, sp)) { lua_pop(L, 1); continue; }
+    raw_field(L, sp, keys, SK_FIRST);
+    raw_field(L, sp, keys, SK_LAST);
+    f = lua_tointeger(L, -2);
+    l = lua_tointeger(L, -1);
+    lua_pop(L, 2);
+    if (f < 1 || l < f || (size_t)l > d->t.ntok) { lua_pop(L, 1); continue; }
+    raw_field(L, sp, keys, SK_LABEL);
+    lua_rawget(L, labels);
+    if (add_with_id(L, r, f, l) != GL_OK) return GL_ENOMEM;
+    for (j = 1; j <= nf; j++) {
+      int ft;
+      lua_rawgeti(L, filters, (int)j);
+      ft = lua_gettop(L);
+      if (lua_istable(L, ft) && filter_accepts(L, ft, sp, keys)) {
+        raw_field(L, ft, keys, SK_ID);
+        if (add_with_id(L, r, f, l) != GL_OK) return GL_ENOMEM;
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_settop(L, keys - 1);
+  return GL_OK;
 }
 
 /* Raises the error of a run that failed with status st. */
@@ -246,10 +361,15 @@ static int run_error (lua_State *L, int st) {
 }
 
 /***
-** prog:run(doc, spans [, ext [, captures]]): the leftmost-longest
-** non-overlapping matches of every rule, as a flat array (rule, first,
-** last, ...), 1-based, by first token. spans is a flat array (first, last,
-** label, ...) with 1-based tokens and 0-based labels. ext(n, i) answers
+** prog:run(doc, spans [, ext [, captures [, labels [, filters [, forms
+** [, fresh]]]]]]): the
+** leftmost-longest non-overlapping matches of every rule, as a flat array
+** (rule, first, last, ...), 1-based, by first token. spans is a flat array
+** (first, last, label, ...) with 1-based tokens and 0-based labels; or,
+** with labels (name -> id), an array of span tables {first, last, label,
+** attrs}, seen through labels and filters (see glean.pattern). forms
+** (core.forms()) keeps the tokens' folded forms from one program to the
+** next over the same Doc; fresh says the Doc is a new one. ext(n, i) answers
 ** extern predicate n on token i. With captures true, a second table maps
 ** each match number with captures to its capture boundaries (0-based
 ** positions between tokens, false when unset).
@@ -257,6 +377,7 @@ static int run_error (lua_State *L, int st) {
 static int program_run (lua_State *L) {
   LProgram *lp = program_check(L, 1);
   gl_LDoc *d = gl_doc_check(L, 2);
+  LForms *forms;
   int want_caps = lua_toboolean(L, 5), st, temp = 0;
   gl_PRun *r;
   ExtCtx ctx;
@@ -266,7 +387,9 @@ static int program_run (lua_State *L) {
   uint32_t *slots = NULL;
   luaL_checktype(L, 3, LUA_TTABLE);
   if (lp->p.nexterns) luaL_checktype(L, 4, LUA_TFUNCTION);
-  lua_settop(L, 5);
+  if (!lua_isnoneornil(L, 6)) luaL_checktype(L, 6, LUA_TTABLE);
+  forms = lua_isnoneornil(L, 8) ? NULL : (LForms *)luaL_checkudata(L, 8, GL_FORMS_TYPE);
+  lua_settop(L, 9);
   luaL_checkstack(L, 8, "pattern run");
   if (lp->busy) {       /* called again from a callback: a run of its own */
     LRun *lr = (LRun *)lua_newuserdata(L, sizeof(LRun));
@@ -277,9 +400,17 @@ static int program_run (lua_State *L) {
     temp = 1;
   }
   else r = &lp->run;
-  st = gl_pm_init(r, &lp->p, d->t.tok, d->t.ntok, d->text, allocf, ud);
+  if (forms != NULL && (lua_toboolean(L, 9) || forms->f.tok != d->t.tok ||
+                        forms->f.ntok != d->t.ntok || forms->f.text != d->text) &&
+      gl_forms_init(&forms->f, d->t.tok, d->t.ntok, d->text, allocf, ud) != GL_OK) {
+    gl_forms_free(&forms->f);
+    return gl_memory_error(L);
+  }
+  st = gl_pm_init(r, &lp->p, d->t.tok, d->t.ntok, d->text, forms ? &forms->f : NULL,
+                  allocf, ud);
   if (st != GL_OK) return run_error(L, st);
-  n = gl_rawlen(L, 3);
+  n = lua_istable(L, 6) ? 0 : gl_rawlen(L, 3);
+  if (lua_istable(L, 6) && add_span_tables(L, r, d, 3, 6, 7) != GL_OK) return gl_memory_error(L);
   if (n % 3 != 0) luaL_argerror(L, 3, "spans: a flat array of (first, last, label)");
   for (i = 0; i < n; i += 3) {
     lua_Integer f, l, lab;
@@ -296,11 +427,12 @@ static int program_run (lua_State *L) {
   }
   ctx.L = L;
   ctx.fn = 4;
-  ctx.doc = d;
   r->ext = call_extern;
   r->ext_ctx = &ctx;
   if (!temp) lp->busy = 1;
+  d->busy++;
   st = gl_pm_find(r);
+  d->busy--;
   if (!temp) lp->busy = 0;
   if (st != GL_OK) return run_error(L, st);
   lp->work = (double)r->work;
@@ -322,7 +454,9 @@ static int program_run (lua_State *L) {
     uint32_t nc = lp->p.ncaps[m.rule];
     if (nc == 0) continue;
     if (!temp) lp->busy = 1;
+    d->busy++;
     st = gl_pm_captures(r, m.rule, m.first, m.last, slots);
+    d->busy--;
     if (!temp) lp->busy = 0;
     if (st > 0) return run_error(L, st);
     if (st < 0) continue;
@@ -491,32 +625,34 @@ static int l_settle (lua_State *L) {
 /* The fields of a span, pushed once as keys (interning a key string for
 ** every field of every span would cost more than the rest). */
 static const char *const span_keys[] = {
-  "start", "stop", "first", "last", "label", "attrs", "rule", "text", "seq", NULL
+  "start", "stop", "first", "last", "label", "attrs", "rule", "text", NULL
 };
-enum { K_START, K_STOP, K_FIRST, K_LAST, K_LABEL, K_ATTRS, K_RULE, K_TEXT, K_SEQ, K_COUNT };
+enum { K_START, K_STOP, K_FIRST, K_LAST, K_LABEL, K_ATTRS, K_RULE, K_TEXT, K_COUNT };
 
 /***
-** core.make_spans(doc, pending, seq, cands, winners, labels, names, attrs):
-** makes the spans of the winning candidates (see core.settle) whose rule
-** number has a label in labels: tables {start, stop, first, last, label,
-** attrs, rule, text, seq} appended to pending, with attrs a copy of
-** attrs[rule] (or empty) and rule = names[rule]. Returns the last seq
-** used, whether pending stayed in text order, and an array aligned with
+** core.make_spans(doc, pending, cands, winners, labels, names, attrs
+** [, span_mt]): makes the spans of the winning candidates (see core.settle)
+** whose rule number has a label in labels: tables {start, stop, first,
+** last, label, attrs, rule, text} appended to pending, with attrs a copy of
+** attrs[rule], or, for rules without, span_mt as metatable (it makes an
+** empty attrs table on first use: most spans never need one; and 8 fields
+** fit a table's hash part, 9 would double it). rule = names[rule].
+** Returns whether pending stayed in text order, and an array aligned with
 ** winners holding each one's span (or false).
 */
 static int l_make_spans (lua_State *L) {
   gl_LDoc *d = gl_doc_check(L, 1);
-  lua_Integer seq = luaL_checkinteger(L, 3);
   size_t np, nw, i;
   lua_Integer prev_first = 0, prev_last = 0;
   int in_order = 1, k, keys, span;
   luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TTABLE);
   luaL_checktype(L, 4, LUA_TTABLE);
   luaL_checktype(L, 5, LUA_TTABLE);
   luaL_checktype(L, 6, LUA_TTABLE);
   luaL_checktype(L, 7, LUA_TTABLE);
-  luaL_checktype(L, 8, LUA_TTABLE);
   lua_settop(L, 8);
+  lua_pushnil(L);                       /* 9: (nothing) */
   luaL_checkstack(L, K_COUNT + 10, "make_spans");
   np = gl_rawlen(L, 2);
   if (np > 0) {                         /* the last pending span, for the order */
@@ -527,8 +663,8 @@ static int l_make_spans (lua_State *L) {
     prev_last = lua_tointeger(L, -1);
     lua_pop(L, 3);
   }
-  nw = gl_rawlen(L, 5);
-  lua_createtable(L, (int)nw, 0);                               /* 9: spans */
+  nw = gl_rawlen(L, 4);
+  lua_createtable(L, (int)nw, 0);                               /* 10: spans */
   keys = lua_gettop(L) + 1;
   for (k = 0; k < K_COUNT; k++) lua_pushstring(L, span_keys[k]);
   span = lua_gettop(L) + 1;
@@ -536,21 +672,21 @@ static int l_make_spans (lua_State *L) {
   for (i = 1; i <= nw; i++) {
     lua_Integer w, rn, first, last;
     const gl_Token *a, *b;
-    lua_rawgeti(L, 5, (int)i);
+    lua_rawgeti(L, 4, (int)i);
     w = lua_tointeger(L, -1);
     lua_pop(L, 1);
-    lua_rawgeti(L, 4, (int)(3 * w - 2));
-    lua_rawgeti(L, 4, (int)(3 * w - 1));
-    lua_rawgeti(L, 4, (int)(3 * w));
+    lua_rawgeti(L, 3, (int)(3 * w - 2));
+    lua_rawgeti(L, 3, (int)(3 * w - 1));
+    lua_rawgeti(L, 3, (int)(3 * w));
     rn = lua_tointeger(L, -3);
     first = lua_tointeger(L, -2);
     last = lua_tointeger(L, -1);
     lua_pop(L, 3);
-    lua_rawgeti(L, 6, (int)rn);
+    lua_rawgeti(L, 5, (int)rn);
     if (lua_type(L, -1) != LUA_TSTRING) {
       lua_pop(L, 1);
       lua_pushboolean(L, 0);
-      lua_rawseti(L, 9, (int)i);
+      lua_rawseti(L, 10, (int)i);
       continue;
     }
     if (first < 1 || last < first || (size_t)last > d->t.ntok)
@@ -566,34 +702,37 @@ static int l_make_spans (lua_State *L) {
     SET(K_STOP, lua_pushinteger(L, (lua_Integer)b->stop));
     SET(K_FIRST, lua_pushinteger(L, first));
     SET(K_LAST, lua_pushinteger(L, last));
-    SET(K_SEQ, lua_pushinteger(L, ++seq));
     SET(K_TEXT, lua_pushlstring(L, (const char *)d->text + a->start, b->stop - a->start));
-    SET(K_RULE, lua_rawgeti(L, 7, (int)rn));
-    lua_pushvalue(L, keys + K_ATTRS);
-    lua_newtable(L);
-    lua_rawgeti(L, 8, (int)rn);
-    if (lua_istable(L, -1)) {           /* copy the rule's attributes */
-      for (lua_pushnil(L); lua_next(L, -2); ) {
+    SET(K_RULE, lua_rawgeti(L, 6, (int)rn));
+    lua_rawgeti(L, 7, (int)rn);
+    if (lua_istable(L, -1)) {           /* a copy of the rule's attributes */
+      int from = lua_gettop(L);
+      lua_pushvalue(L, keys + K_ATTRS);
+      lua_newtable(L);
+      for (lua_pushnil(L); lua_next(L, from); ) {
         lua_pushvalue(L, -2);
         lua_insert(L, -2);
-        lua_rawset(L, -5);
+        lua_rawset(L, -4);
       }
+      lua_rawset(L, span);
+    }
+    else if (!lua_isnil(L, 8)) {        /* none: made on first use (span_mt) */
+      lua_pushvalue(L, 8);
+      lua_setmetatable(L, span);
     }
     lua_pop(L, 1);
-    lua_rawset(L, span);
     if (np > 0 && (first < prev_first || (first == prev_first && last > prev_last)))
       in_order = 0;
     prev_first = first;
     prev_last = last;
     lua_pushvalue(L, span);
     lua_rawseti(L, 2, (int)++np);
-    lua_rawseti(L, 9, (int)i);
+    lua_rawseti(L, 10, (int)i);
   }
 #undef SET
-  lua_pushinteger(L, seq);
   lua_pushboolean(L, in_order);
-  lua_pushvalue(L, 9);
-  return 3;
+  lua_pushvalue(L, 10);
+  return 2;
 }
 
 static void set_count (lua_State *L, const char *k, size_t v) {
@@ -642,8 +781,25 @@ static const luaL_Reg program_meta[] = {
   { "__gc", program_gc }, { "__tostring", program_tostring }, { NULL, NULL }
 };
 
+static int forms_gc (lua_State *L) {
+  LForms *f = (LForms *)luaL_checkudata(L, 1, GL_FORMS_TYPE);
+  gl_forms_free(&f->f);
+  return 0;
+}
+
+/***
+** core.forms(): a store of token forms to pass to prog:run.
+*/
+static int l_forms (lua_State *L) {
+  LForms *f = (LForms *)lua_newuserdata(L, sizeof(LForms));
+  memset(f, 0, sizeof(*f));
+  luaL_getmetatable(L, GL_FORMS_TYPE);
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
 static const luaL_Reg module_funcs[] = {
-  { "program", l_program }, { "settle", l_settle }, { "make_spans", l_make_spans },
+  { "program", l_program }, { "forms", l_forms }, { "settle", l_settle }, { "make_spans", l_make_spans },
   { NULL, NULL }
 };
 
@@ -656,6 +812,10 @@ void gl_open_pattern (lua_State *L) {
   lua_pop(L, 1);
   luaL_newmetatable(L, GL_RUN_TYPE);
   lua_pushcfunction(L, run_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, GL_FORMS_TYPE);
+  lua_pushcfunction(L, forms_gc);
   lua_setfield(L, -2, "__gc");
   lua_pop(L, 1);
   gl_setfuncs(L, module_funcs, 0);

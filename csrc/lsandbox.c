@@ -198,16 +198,16 @@ static int sb_call (lua_State *L) {
   Anchor *a = (Anchor *)lua_touserdata(L, lua_upvalueindex(1));
   unsigned long long ins, mem;
   unsigned long long mem_none = (unsigned long long)LLONG_MAX;
-  Budget *b;
+  Budget budget, *b = &budget;      /* lives as long as the call: on the C stack */
   int st;
   if ((unsigned long long)SIZE_MAX < mem_none) mem_none = (unsigned long long)SIZE_MAX;
   luaL_checktype(L, 1, LUA_TTABLE);
   luaL_checkany(L, 2);
   ins = limit_field(L, "instructions", ULLONG_MAX);
   mem = limit_field(L, "memory", mem_none);
-  b = (Budget *)lua_newuserdata(L, sizeof(Budget));
   memset(b, 0, sizeof(*b));
-  lua_replace(L, 1);                     /* 1: budget, 2: msgh, 3: fn, 4...: args */
+  lua_pushnil(L);
+  lua_replace(L, 1);                     /* 1: nil, 2: msgh, 3: fn, 4...: args */
   lua_pushcfunction(L, sb_msgh);
   lua_insert(L, 2);
   b->ins_limit = ins;
@@ -227,7 +227,7 @@ static int sb_call (lua_State *L) {
   if (mem != mem_none) lua_setallocf(L, b->allocf, b->allocud);
   a->cur = b->prev;
   if (b->stopped != RUNNING) {
-    lua_settop(L, 2);                    /* keeps the budget, and so b->msg */
+    lua_settop(L, 2);
     lua_pushboolean(L, 0);
     lua_pushstring(L, b->msg);
     lua_pushstring(L, b->stopped == STOP_MEMORY ? "memory" : "instructions");

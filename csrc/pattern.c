@@ -39,8 +39,8 @@ typedef struct gl_PPending {
 
 /* Values of key triples: a start number, or a rule number with this bit. */
 #define RULE_BIT    0x80000000u
-#define TOK_ARRAYS  20            /* first/last index, pend_head, 4 x (off, len, hash,
-                                  ** key), form_src */
+#define TOK_ARRAYS  7             /* first/last index, pend_head, 4 x key */
+#define FORM_ARRAYS 13            /* 4 x (off, len, hash), src */
 #define CODE_BYTES  32            /* sortbuf (8), cur, e_cur, nxt, e_nxt, visit, member */
 
 #define GROW(r, arr, cap, need) \
@@ -69,6 +69,7 @@ void gl_prog_free (gl_Prog *p) {
   FREE(p->str_offs, p->str_cap);
   FREE(p->str_pool, p->pool_cap);
   FREE(p->req, p->nrules);
+  FREE(p->pred_cls, p->pred_cls ? p->npreds + 1 : 0);
   FREE(p->always, p->nrules + 1);
   FREE(p->rdisp, p->nrdisp);
   FREE(p->starts, p->cap_starts);
@@ -543,6 +544,56 @@ static int build_dispatch (Finish *f) {
   return make_keys(f);
 }
 
+/* A token's class: its kind (word, number, punct, other) and whether it
+** is title case, all capitals, lower case; 32 classes. Predicates know
+** which classes they can hold on, so that most tokens are turned away by
+** one test (a lower-case word is no "T.title - T.lower{...}"). */
+#define CLS_ALL   0xFFFFFFFFu
+
+static unsigned kind_group (unsigned kind) {
+  return kind == GL_KIND_WORD ? 0 : kind == GL_KIND_NUMBER ? 1 : kind == GL_KIND_PUNCT ? 2 : 3;
+}
+
+static unsigned token_class (const gl_Token *k) {
+  return kind_group(k->kind) * 8 + ((k->flags & GL_F_TITLE) ? 4u : 0u) +
+         ((k->flags & GL_F_UPPER) ? 2u : 0u) + ((k->flags & GL_F_LOWER) ? 1u : 0u);
+}
+
+static void pred_classes (gl_Prog *p) {
+  size_t i, k;
+  unsigned c;
+  for (i = 0; i < p->npreds; i++) {
+    const gl_PPred *pr = &p->preds[i];
+    uint32_t m = CLS_ALL;
+    switch (pr->type) {
+      case GL_PR_KIND:
+        m = 0;
+        for (k = 0; k < 32; k++)
+          if ((pr->a >> k) & 1) m |= 0xFFu << (8 * kind_group((unsigned)k));
+        break;
+      case GL_PR_FLAGS: {
+        unsigned want = pr->a & (GL_F_TITLE | GL_F_UPPER | GL_F_LOWER);
+        m = 0;
+        for (c = 0; c < 32; c++) {
+          unsigned f = ((c & 4) ? GL_F_TITLE : 0) | ((c & 2) ? GL_F_UPPER : 0) |
+                       ((c & 1) ? GL_F_LOWER : 0);
+          if ((f & want) == (pr->b & want)) m |= 1u << c;
+        }
+        break;
+      }
+      case GL_PR_AND:
+        for (k = 0; k < pr->b; k++) m &= p->pred_cls[p->children[pr->a + k]];
+        break;
+      case GL_PR_OR:
+        m = 0;
+        for (k = 0; k < pr->b; k++) m |= p->pred_cls[p->children[pr->a + k]];
+        break;
+      default: break;                   /* anything: ANY, sets, NOT, ... */
+    }
+    p->pred_cls[i] = m;
+  }
+}
+
 int gl_prog_finish (gl_Prog *p, const char **why) {
   Finish f;
   size_t m = p->ncode, i;
@@ -558,12 +609,14 @@ int gl_prog_finish (gl_Prog *p, const char **why) {
   f.entry_of = (uint32_t *)p->alloc(p->ud, NULL, 0, (m + 1) * 4);
   f.stack = (uint32_t *)p->alloc(p->ud, NULL, 0, (2 * m + 2) * 4);
   p->always = (unsigned char *)p->alloc(p->ud, NULL, 0, p->nrules + 1);
+  p->pred_cls = (uint32_t *)p->alloc(p->ud, NULL, 0, (p->npreds + 1) * 4);
   if (f.seen == NULL || f.start_of == NULL || f.entry_of == NULL || f.stack == NULL ||
-      p->always == NULL)
+      p->always == NULL || p->pred_cls == NULL)
     st = GL_ENOMEM;
   if (st == GL_OK) {
     for (i = 0; i <= m; i++) { f.seen[i] = 0; f.start_of[i] = f.entry_of[i] = NONE; }
     memset(p->always, 0, p->nrules + 1);
+    pred_classes(p);
     st = find_starts(&f);
   }
   if (st == GL_OK) st = build_dispatch(&f);
@@ -583,10 +636,10 @@ void gl_pm_free (gl_PRun *r) {
   FREE(r->by_first, r->cap_first);
   FREE(r->by_last, r->cap_last);
   FREE(r->tokblock, TOK_ARRAYS * (r->cap_tok + 2));
+  gl_forms_free(&r->own_forms);
   FREE(r->codeblock, CODE_BYTES * r->cap_code);
   FREE(r->predblock, 5 * r->cap_preds);
   FREE(r->cover, r->cap_cover);
-  FREE(r->pool, r->cap_pool);
   FREE(r->ext_memo, r->cap_memo);
   FREE(r->stack, r->cap_stack);
   FREE(r->pend, r->cap_pend);
@@ -624,13 +677,7 @@ static int pm_size (gl_PRun *r, size_t ntok) {
     r->first_index = r->tokblock;
     r->last_index = r->tokblock + n;
     r->pend_head = r->tokblock + 2 * n;
-    for (f = 0; f < 4; f++) {
-      r->form_off[f] = r->tokblock + (3 + 4 * f) * n;
-      r->form_len[f] = r->tokblock + (4 + 4 * f) * n;
-      r->form_hash[f] = r->tokblock + (5 + 4 * f) * n;
-      r->tok_key[f] = r->tokblock + (6 + 4 * f) * n;
-    }
-    r->form_src = r->tokblock + 19 * n;
+    for (f = 0; f < 4; f++) r->tok_key[f] = r->tokblock + (3 + f) * n;
   }
   if (r->codeblock == NULL || p->ncode > r->cap_code) {
     size_t m = p->ncode ? p->ncode : 1;
@@ -660,10 +707,45 @@ static int pm_size (gl_PRun *r, size_t ntok) {
   return GL_OK;
 }
 
+int gl_forms_init (gl_PForms *f, const gl_Token *tok, size_t ntok,
+                   const unsigned char *text, gl_Alloc alloc, void *ud) {
+  size_t t, n = ntok + 2;
+  int k;
+  f->alloc = alloc;
+  f->ud = ud;
+  f->tok = tok;
+  f->text = text;
+  f->ntok = ntok;
+  f->poollen = 0;
+  if (f->block == NULL || ntok > f->cap) {
+    if (f->block) alloc(ud, f->block, FORM_ARRAYS * (f->cap + 2) * 4, 0);
+    f->cap = 0;
+    if (n > ((size_t)-1) / (FORM_ARRAYS * 4) ||
+        (f->block = (uint32_t *)alloc(ud, NULL, 0, FORM_ARRAYS * n * 4)) == NULL)
+      return GL_ENOMEM;
+    f->cap = ntok;
+  }
+  n = f->cap + 2;
+  for (k = 0; k < 4; k++) {
+    f->off[k] = f->block + (3 * k) * n;
+    f->len[k] = f->block + (3 * k + 1) * n;
+    f->hash[k] = f->block + (3 * k + 2) * n;
+    for (t = 0; t < ntok; t++) f->len[k][t] = NONE;
+  }
+  f->src = f->block + 12 * n;
+  for (t = 0; t < ntok; t++) f->src[t] = 0;
+  return GL_OK;
+}
+
+void gl_forms_free (gl_PForms *f) {
+  if (f->alloc == NULL) return;
+  if (f->block) f->alloc(f->ud, f->block, FORM_ARRAYS * (f->cap + 2) * 4, 0);
+  if (f->pool) f->alloc(f->ud, f->pool, f->cap_pool, 0);
+  memset(f, 0, sizeof(*f));
+}
+
 int gl_pm_init (gl_PRun *r, const gl_Prog *p, const gl_Token *tok, size_t ntok,
-                const unsigned char *text, gl_Alloc alloc, void *ud) {
-  size_t t;
-  int f;
+                const unsigned char *text, gl_PForms *forms, gl_Alloc alloc, void *ud) {
   if (r->alloc == NULL) {
     memset(r, 0, sizeof(*r));
     r->alloc = alloc;
@@ -674,12 +756,16 @@ int gl_pm_init (gl_PRun *r, const gl_Prog *p, const gl_Token *tok, size_t ntok,
   r->ntok = ntok;
   r->text = text;
   r->failed = 0;
-  r->nspans = r->nfound = r->poollen = r->npend = 0;
+  r->nspans = r->nfound = r->npend = 0;
   if (ntok >= UINT32_MAX - 2) return GL_ETOOBIG;
   if (pm_size(r, ntok) != GL_OK) return GL_ENOMEM;
-  for (f = 0; f < 4; f++)
-    for (t = 0; t < ntok; t++) r->form_len[f][t] = NONE;
-  for (t = 0; t < ntok; t++) r->form_src[t] = 0;
+  if (forms == NULL) {
+    forms = &r->own_forms;
+    if (gl_forms_init(forms, tok, ntok, text, alloc, ud) != GL_OK) return GL_ENOMEM;
+  }
+  else if (forms->tok != tok || forms->ntok != ntok || forms->len[0] == NULL)
+    return GL_EINVAL;                   /* prepared for other tokens */
+  r->forms = forms;
   if (p->nexterns) {
     size_t need = (size_t)p->nexterns * ntok;
     if (ntok && need / ntok != p->nexterns) return GL_ENOMEM;
@@ -735,55 +821,53 @@ static int index_spans (gl_PRun *r) {
 /* Form f (0 text, 1 lower, 2 norm, 3 shape) of token t and its hash,
 ** made once; NULL when out of memory (predicates then fail). The lower and
 ** norm forms of most tokens are their text (ASCII without capitals): those
-** point into the text, with the text's hash (bit f of form_src). */
-static const unsigned char *token_form (gl_PRun *r, int f, size_t t, size_t *len,
-                                        uint32_t *hash) {
-  if (r->form_len[f][t] == NONE) {
-    const gl_Token *k = &r->tok[t];
-    size_t n = k->stop - k->start, out;
-    const unsigned char *s = r->text + k->start;
-    if (f == 0) {
-      r->form_src[t] |= 1;
-      r->form_off[0][t] = k->start;
-      r->form_len[0][t] = (uint32_t)n;
-      r->form_hash[0][t] = hash_bytes(s, n);
+** point into the text, with the text's hash (bit f of src). */
+static const unsigned char *form_of (gl_PForms *fm, int f, size_t t, size_t *len,
+                                     uint32_t *hash) {
+  if (fm->len[f][t] == NONE) {
+    const gl_Token *k = &fm->tok[t];
+    size_t n = k->stop - k->start, out, i = 0;
+    const unsigned char *s = fm->text + k->start;
+    if (f != 3 && !(k->flags & GL_F_HAS_UPPER)) {
+      if (f == 2) while (i < n && s[i] < 0x80 && s[i] != '`') i++;
+      else if (f == 1) while (i < n && s[i] < 0x80) i++;
+    }
+    if (f == 0 || (f != 3 && i == n)) {  /* the text itself */
+      uint32_t h;
+      if (f != 0 && fm->len[0][t] != NONE) h = fm->hash[0][t];
+      else h = hash_bytes(s, n);
+      fm->src[t] |= 1u << f;
+      fm->off[f][t] = k->start;
+      fm->len[f][t] = (uint32_t)n;
+      fm->hash[f][t] = h;
     }
     else {
-      size_t i = 0;
-      if ((f == 1 || f == 2) && !(k->flags & GL_F_HAS_UPPER)) {
-        if (f == 1) while (i < n && s[i] < 0x80) i++;
-        else while (i < n && s[i] < 0x80 && s[i] != '`') i++;
-      }
-      if (i == n && f != 3) {           /* the text itself */
-        size_t tl;
-        uint32_t th;
-        token_form(r, 0, t, &tl, &th);
-        r->form_src[t] |= 1u << f;
-        r->form_off[f][t] = k->start;
-        r->form_len[f][t] = (uint32_t)n;
-        r->form_hash[f][t] = th;
-      }
-      else {
-        size_t room = (f == 3) ? n : GL_FOLD_BUFSIZE(n);
-        unsigned char *dst;
-        if (r->poollen + room >= UINT32_MAX ||
-            GROW(r, r->pool, r->cap_pool, r->poollen + room + 1) != GL_OK)
-          return NULL;
-        dst = r->pool + r->poollen;
-        out = (f == 3) ? gl_shape(s, n, dst)
-                       : gl_fold(s, n, dst, f == 1 ? GL_FORM_LOWER : GL_FORM_NORM);
-        r->form_off[f][t] = (uint32_t)r->poollen;
-        r->form_len[f][t] = (uint32_t)out;
-        r->form_hash[f][t] = hash_bytes(dst, out);
-        r->poollen += out;
-      }
+      size_t room = (f == 3) ? n : GL_FOLD_BUFSIZE(n);
+      unsigned char *dst;
+      if (fm->poollen + room >= UINT32_MAX ||
+          gl_grow(fm->alloc, fm->ud, (void **)&fm->pool, &fm->cap_pool,
+                  fm->poollen + room + 1, 1) != GL_OK)
+        return NULL;
+      dst = fm->pool + fm->poollen;
+      out = (f == 3) ? gl_shape(s, n, dst)
+                     : gl_fold(s, n, dst, f == 1 ? GL_FORM_LOWER : GL_FORM_NORM);
+      fm->off[f][t] = (uint32_t)fm->poollen;
+      fm->len[f][t] = (uint32_t)out;
+      fm->hash[f][t] = hash_bytes(dst, out);
+      fm->poollen += out;
     }
   }
-  *len = r->form_len[f][t];
-  *hash = r->form_hash[f][t];
-  return ((r->form_src[t] >> f) & 1 ? r->text : r->pool) + r->form_off[f][t];
+  *len = fm->len[f][t];
+  *hash = fm->hash[f][t];
+  return ((fm->src[t] >> f) & 1 ? fm->text : fm->pool) + fm->off[f][t];
 }
 
+#define token_form(r, f, t, len, hash)   form_of((r)->forms, f, t, len, hash)
+
+static int eval_memo (gl_PRun *r, uint32_t id, size_t t);
+
+/* Predicate id on token t (operands through the memo: predicates share
+** them, "T.title - T.lower(stop_words)" in many rules). */
 static int eval_pred (gl_PRun *r, uint32_t id, size_t t) {
   const gl_Prog *p = r->prog;
   const gl_PPred *pr = &p->preds[id];
@@ -812,20 +896,21 @@ static int eval_pred (gl_PRun *r, uint32_t id, size_t t) {
       }
       return *m == 2;
     }
-    case GL_PR_NOT: return !eval_pred(r, pr->a, t);
+    case GL_PR_NOT: return !eval_memo(r, pr->a, t);
     case GL_PR_AND:
-      for (i = 0; i < pr->b; i++) if (!eval_pred(r, p->children[pr->a + i], t)) return 0;
+      for (i = 0; i < pr->b; i++) if (!eval_memo(r, p->children[pr->a + i], t)) return 0;
       return 1;
     case GL_PR_OR:
-      for (i = 0; i < pr->b; i++) if (eval_pred(r, p->children[pr->a + i], t)) return 1;
+      for (i = 0; i < pr->b; i++) if (eval_memo(r, p->children[pr->a + i], t)) return 1;
       return 0;
     default: return 0;
   }
 }
 
-/* eval_pred, remembered for the token being read (the backward pass reads
+/* eval_pred, remembered for the token last asked (the backward pass reads
 ** each token once, so one slot per predicate is enough). */
 static int eval_memo (gl_PRun *r, uint32_t id, size_t t) {
+  if (!((r->prog->pred_cls[id] >> token_class(&r->tok[t])) & 1)) return 0;
   if (r->memo_at[id] != t + 1) {
     r->memo_val[id] = (unsigned char)eval_pred(r, id, t);
     r->memo_at[id] = (uint32_t)(t + 1);

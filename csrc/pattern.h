@@ -100,6 +100,8 @@ typedef struct gl_Prog {
   unsigned char *str_pool;
   size_t nstrings, str_cap, pool_cap;
   uint32_t nlabels, nexterns;
+  uint32_t *pred_cls;           /* per predicate: token classes it can hold on
+                                ** (see gl_token_class), made by gl_prog_finish */
   /* start dispatch, made by gl_prog_finish */
   gl_PStart *starts;
   size_t nstarts, cap_starts;
@@ -144,6 +146,29 @@ typedef struct gl_PMatch {
 ** negative for an error (the run then stops with GL_EHOST). */
 typedef int (*gl_PExtern) (void *ctx, uint32_t ext, size_t token);
 
+/* The forms of a text's tokens (0 text, 1 lower, 2 norm, 3 shape) with
+** their hashes, made on demand; every program run over the same tokens can
+** share them (a Doc keeps one). */
+typedef struct gl_PForms {
+  const gl_Token *tok;
+  const unsigned char *text;
+  size_t ntok;
+  uint32_t *block;              /* 13 arrays of cap + 2 */
+  size_t cap;
+  uint32_t *off[4], *len[4], *hash[4];  /* len UINT32_MAX: not made yet */
+  uint32_t *src;                /* per token: bit f set when form f is in the text */
+  unsigned char *pool;
+  size_t poollen, cap_pool;
+  gl_Alloc alloc;
+  void *ud;
+} gl_PForms;
+
+/* Prepares forms for tokens (previous contents are dropped); GL_OK or
+** GL_ENOMEM. Zero the struct before the first call. */
+GL_FUNC int gl_forms_init (gl_PForms *f, const gl_Token *tok, size_t ntok,
+                           const unsigned char *text, gl_Alloc alloc, void *ud);
+GL_FUNC void gl_forms_free (gl_PForms *f);
+
 /* The state of running a program over one text; reusable for the next
 ** text. All arrays are grown with the allocator given to gl_pm_init and
 ** freed by gl_pm_free. */
@@ -165,14 +190,9 @@ typedef struct gl_PRun {
   uint32_t *first_index, *last_index;   /* ntok + 2: where each token's spans begin */
   uint64_t *cover;              /* ntok x cover_words bits: labels over a token */
   size_t cover_words, cap_cover;
-  /* forms of tokens (0 text, 1 lower, 2 norm, 3 shape), made on demand:
-  ** offset (into the text for form 0, into pool for the others), length
-  ** (UINT32_MAX: not made yet) and hash */
-  uint32_t *form_off[4], *form_len[4], *form_hash[4];
+  /* forms of tokens: given to gl_pm_init, or own_forms */
+  gl_PForms *forms, own_forms;
   uint32_t *tok_key[4];         /* the key slot + 1 of each token's form, or 0 */
-  uint32_t *form_src;           /* per token: bit f set when form f is in the text */
-  unsigned char *pool;
-  size_t poollen, cap_pool;
   unsigned char *ext_memo;      /* nexterns x ntok: 0 unknown, 1 false, 2 true */
   size_t cap_memo;
   /* blocks holding the token-, instruction- and predicate-indexed arrays */
@@ -209,9 +229,11 @@ GL_FUNC int gl_prog_add_string (gl_Prog *p, uint32_t set, const char *s, size_t 
 ** GL_ENOMEM. Only a finished program can run. */
 GL_FUNC int gl_prog_finish (gl_Prog *p, const char **why);
 
-/* Prepares a run over tokens; GL_OK, GL_ETOOBIG or GL_ENOMEM. */
+/* Prepares a run over tokens; forms, if not NULL, are prepared for the
+** same tokens (gl_forms_init) and shared; GL_OK, GL_ETOOBIG or GL_ENOMEM. */
 GL_FUNC int gl_pm_init (gl_PRun *r, const gl_Prog *p, const gl_Token *tok, size_t ntok,
-                        const unsigned char *text, gl_Alloc alloc, void *ud);
+                        const unsigned char *text, gl_PForms *forms, gl_Alloc alloc,
+                        void *ud);
 GL_FUNC void gl_pm_free (gl_PRun *r);
 /* Adds a span (before gl_pm_find); out-of-range spans are ignored.
 ** GL_OK or GL_ENOMEM. */

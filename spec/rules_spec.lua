@@ -183,6 +183,18 @@ describe("actions", function()
                 spans_of(run({ phase{ rules = { long, short } } }, "Ann Lee met Bo Ray")))
   end)
 
+  it("'where' refusals leave the other matches intact", function()
+    local seen = {}
+    local ph = phase{ rules = {
+      rule{ name = "refused", label = "A", pattern = T.text"a", where = function() return false end },
+      rule{ name = "b", label = "B", pattern = T.text"b",
+            action = function(m) seen[#seen + 1] = m.first .. "-" .. m.last .. " " .. m:text() end },
+    } }
+    local doc = run({ ph }, "a b b")
+    assert.same({ "2-2 b", "3-3 b" }, seen)
+    assert.same({ "B b", "B b" }, spans_of(doc))
+  end)
+
   it("an action error is the caller's error", function()
     local r = rule{ label = "X", pattern = T.any, action = function() error("bad action") end }
     local ok, err = pcall(run, { phase{ rules = { r } } }, "a")

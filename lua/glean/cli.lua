@@ -92,15 +92,6 @@ local function each_input(files, streams, fn)
   return status
 end
 
---- Tokenises a stream chunk by chunk, with memory bounded by the chunk size
--- (and by the longest run of text without a safe place to cut).
--- Calls `fn(doc, n, base)` for each chunk: tokens 1..n of `doc` are final,
--- and `base` is the byte offset of the chunk in the stream (0 for the first).
--- @param fh an open file handle
--- @param tk a Tokenizer
--- @tparam function fn
--- @usage
--- cli.each_token_chunk(io.stdin, glean.tokenizer(), function(doc, n) print(n) end)
 -- Reads fh chunk by chunk. step(text, last, base) handles one chunk (text
 -- starts at byte offset base of the stream; last: no more will come) and
 -- returns where the unhandled rest of it begins (1-based; 1 when nothing
@@ -120,6 +111,15 @@ local function each_chunk(fh, step)
   end
 end
 
+--- Tokenises a stream chunk by chunk, with memory bounded by the chunk size
+-- (and by the longest run of text without a safe place to cut).
+-- Calls `fn(doc, n, base)` for each chunk: tokens 1..n of `doc` are final,
+-- and `base` is the byte offset of the chunk in the stream (0 for the first).
+-- @param fh an open file handle
+-- @param tk a Tokenizer
+-- @tparam function fn
+-- @usage
+-- cli.each_token_chunk(io.stdin, glean.tokenizer(), function(doc, n) print(n) end)
 function M.each_token_chunk(fh, tk, fn)
   each_chunk(fh, function(text, last, base)
     local doc = tk(text)

@@ -93,6 +93,7 @@ local function strings(x, fname, fold)
 end
 
 --- Any one token.
+-- @usage T.lower"head" * T.any^-2 * T.lower"of"
 M.any = pred{ op = "any" }
 
 --- A token whose text is one of the strings (exactly, bytes for bytes).
@@ -294,8 +295,10 @@ function M.alt(...)
 end
 
 --- Sentence start: matches no token, where a sentence begins.
+-- @usage T.sos * T.title
 M.sos = new("sos", {})
 --- Sentence end: matches no token, where a sentence ends.
+-- @usage T.quote * T.eos
 M.eos = new("eos", {})
 
 --- A named capture: the tokens `p` matched, reported in `match.captures`.
@@ -553,14 +556,17 @@ function Compiler:add_pred(key, t, a, b)
 end
 
 -- The operands of a chain of one binary tag, left to right, without
--- recursing along the chain (chains built in loops can be long).
-local function chain(p, tag)
+-- recursing along the chain (chains built in loops can be long); with
+-- skip_caps, through the captures around operands.
+local function chain(p, tag, skip_caps)
   local out, stack = {}, { p }
   while #stack > 0 do
     local q = stack[#stack]
     stack[#stack] = nil
     if q.tag == tag then
       stack[#stack + 1] = q[2]
+      stack[#stack + 1] = q[1]
+    elseif skip_caps and q.tag == "cap" then
       stack[#stack + 1] = q[1]
     else
       out[#out + 1] = q
@@ -703,19 +709,8 @@ end
 -- The parts of a pattern's top-level sequence, last first, captures
 -- dropped (the reversed program has none).
 local function reversed_parts(p)
-  local out, stack = {}, { p }
-  while #stack > 0 do
-    local q = stack[#stack]
-    stack[#stack] = nil
-    if q.tag == "seq" then
-      stack[#stack + 1] = q[1]
-      stack[#stack + 1] = q[2]
-    elseif q.tag == "cap" then
-      stack[#stack + 1] = q[1]
-    else
-      out[#out + 1] = q
-    end
-  end
+  local parts, out = chain(p, "seq", true), {}
+  for i = #parts, 1, -1 do out[#out + 1] = parts[i] end
   return out
 end
 
@@ -841,52 +836,6 @@ function M.compile(patterns)
   }, Program)
 end
 
--- Does a span's attributes table pass a filter?
-local function filter_accepts(f, span)
-  if f.label and span.label ~= f.label then return false end
-  local attrs = span.attrs
-  if attrs == nil then return false end
-  for _, k in ipairs(f.keys) do
-    local want, have = f.attrs[k], attrs[k]
-    if have == nil then return false end
-    if type(want) == "table" then
-      local any = false
-      for _, w in ipairs(want) do if w == have then any = true; break end end
-      if not any then return false end
-    elseif want ~= true and want ~= have then
-      return false
-    end
-  end
-  return true
-end
-
---- The flat span list the machine reads, from spans (tables with
--- `first`, `last`, `label`, `attrs`): only the labels and attribute
--- filters the program uses.
--- @tparam {span,...} spans
--- @treturn table
--- @usage local flat = prog:span_list(doc:spans())
-function Program:span_list(spans)
-  local flat, n = {}, 0
-  local labels, filters = self.labels, self.filters
-  local nf = #filters
-  for _, s in ipairs(spans) do
-    local id = labels[s.label]
-    if id then
-      flat[n + 1], flat[n + 2], flat[n + 3] = s.first, s.last, id
-      n = n + 3
-    end
-    for k = 1, nf do
-      local f = filters[k]
-      if filter_accepts(f, s) then
-        flat[n + 1], flat[n + 2], flat[n + 3] = s.first, s.last, f.id
-        n = n + 3
-      end
-    end
-  end
-  return flat
-end
-
 --- The callback that answers `T.match` and `T.pred` for a Doc (nil when
 -- the program has none).
 -- @tparam Doc doc
@@ -911,8 +860,8 @@ end
 -- {name = {first = a, last = b}}}`
 -- @usage local ms = prog:run(doc, doc:spans())
 function Program:run(doc, spans)
-  local found, caps = self.core:run(doc, spans and self:span_list(spans) or {},
-                                    self:extern_callback(doc), true)
+  local found, caps = self.core:run(doc, spans or {}, self:extern_callback(doc), true,
+                                    self.labels, self.filters)
   local out, capnames = {}, self.capnames
   for m = 1, #found / 3 do
     local rule = found[3 * m - 2]

@@ -239,8 +239,32 @@ end
 
 -- Matches -----------------------------------------------------------------
 
+-- A match's methods; its captures, start and stop are made when first
+-- asked (most actions read a capture's text and nothing else).
 local Match = {}
-Match.__index = Match
+
+local captures_of, capture_range
+
+Match.__index = function(m, k)
+  local method = Match[k]
+  if method ~= nil then return method end
+  if k == "captures" then
+    local caps, values = captures_of(m)
+    rawset(m, "captures", caps)
+    if rawget(m, "values") == nil then rawset(m, "values", values) end
+    return caps
+  elseif k == "values" then
+    local _, values = captures_of(m)
+    rawset(m, "values", values)
+    return values
+  elseif k == "start" or k == "stop" then
+    local s, e = m.doc:span(m.first, m.last)
+    rawset(m, "start", s)
+    rawset(m, "stop", e)
+    return k == "start" and s or e
+  end
+  return nil
+end
 
 local function range(doc, first, last)
   local start = doc:token(first)
@@ -248,14 +272,27 @@ local function range(doc, first, last)
   return { first = first, last = last, start = start, stop = stop, text = doc:text(first, last) }
 end
 
---- The text of the match, or of one of its captures.
+--- The text of the match, or of one of its captures (nil when the
+-- capture matched nothing).
+-- @tparam[opt] string name a capture
+-- @treturn string
+-- @usage action = function(m) print(m:text(), m:text("name")) end
 function Match:text(name)
   if name == nil then return self.doc:text(self.first, self.last) end
-  local c = self.captures[name]
-  return c and c.text or nil
+  local caps = rawget(self, "captures")
+  if caps then
+    local c = caps[name]
+    return c and c.text or nil
+  end
+  local first, last = capture_range(self, name)
+  return first and self.doc:text(first, last) or nil
 end
 
---- Sets an attribute of the match's span.
+--- Sets an attribute of the match's span (the rule must have a label).
+-- @tparam string key
+-- @param value
+-- @treturn Match itself
+-- @usage action = function(m) m:set("title", m:text("title")) end
 function Match:set(key, value)
   if not self.span then error("rule '" .. self.rule .. "' makes no span to set '" .. tostring(key)
                               .. "' on (give the rule a label)", 2) end
@@ -264,6 +301,11 @@ function Match:set(key, value)
 end
 
 --- Adds a span over a capture (by name), a range table or the whole match.
+-- @tparam string label
+-- @param[opt] where a capture name, or a table with `first` and `last`
+-- @tparam[opt] table attrs
+-- @treturn table the span (nil when the capture matched nothing)
+-- @usage action = function(m) m:add_span("NAME", "name") end
 function Match:add_span(label, where, attrs)
   local first, last
   if where == nil then first, last = self.first, self.last
@@ -281,6 +323,12 @@ function Match:add_span(label, where, attrs)
 end
 
 --- Links two spans (`doc:link`), recorded by explain.
+-- @tparam table a a span
+-- @tparam string kind
+-- @tparam table b a span
+-- @tparam[opt] table attrs
+-- @treturn table the link
+-- @usage action = function(m, doc) m:link(m.span, "role", doc:spans("ROLE")[1]) end
 function Match:link(a, kind, b, attrs)
   local l = self.doc:link(a, kind, b, attrs)
   local log = self.log
@@ -367,20 +415,43 @@ end
 
 -- The captures of candidate k: machine slots turned into ranges, or a
 -- text rule's.
-local function captures_of(c, doc, k, rn, slots, extra)
+-- The captures and other values of a match (see Match.__index): a text
+-- rule's, or the machine's slots turned into ranges.
+function captures_of(m)
+  local c, rn = m._c, m._rn
   if rn > c.nt then
-    local x = extra[k]
+    local x = m._extra
     return x.captures, x.values
   end
   local out = {}
-  local s = slots[k]
+  local s = m._slots
   if s then
     for j, name in ipairs(c.program.capnames[rn]) do
       local a, b = s[2 * j - 1], s[2 * j]
-      if a and b and b > a then out[name] = range(doc, a + 1, b) end
+      if a and b and b > a then out[name] = range(m.doc, a + 1, b) end
     end
   end
   return out, {}
+end
+
+-- The tokens of one capture, without making the captures table.
+function capture_range(m, name)
+  local c, rn = m._c, m._rn
+  if rn > c.nt then
+    local r = m._extra.captures[name]
+    if r then return r.first, r.last end
+    return nil
+  end
+  local s = m._slots
+  if not s then return nil end
+  for j, n in ipairs(c.program.capnames[rn]) do
+    if n == name then
+      local a, b = s[2 * j - 1], s[2 * j]
+      if a and b and b > a then return a + 1, b end
+      return nil
+    end
+  end
+  return nil
 end
 
 -- Attribute functions, actions and explain records for the winners.
@@ -430,7 +501,7 @@ local function run_actions(c, rules, doc, flat, winners, number, matches, made, 
   end
 end
 
-local function run_phase(phase, doc, text, log)
+local function run_phase(phase, doc, text, log, forms, fresh)
   local c = compiled(phase)
   local rules, rule_of = phase.rules, c.rule_of
   local plog                            -- this phase's records, put in text order
@@ -442,16 +513,17 @@ local function run_phase(phase, doc, text, log)
   local flat, slots, extra = {}, {}, {}
   if c.program then
     local prog = c.program
-    flat, slots = prog.core:run(doc, prog:span_list(doc:spans()), prog:extern_callback(doc), true)
+    flat, slots = prog.core:run(doc, spans.sorted_spans(spans.annotations(doc)),
+                                prog:extern_callback(doc), true, prog.labels, prog.filters,
+                                forms, fresh)
   end
   if c.scanner then text_candidates(phase, c, doc, text, flat, extra) end
+  local cands = flat                    -- numbered as found; 'where' may filter flat
   local function as_match(k)
-    local rn, first, last = flat[3 * k - 2], flat[3 * k - 1], flat[3 * k]
-    local s, e = doc:span(first, last)
-    local captures, values = captures_of(c, doc, k, rn, slots, extra)
+    local rn = cands[3 * k - 2]
     return setmetatable({
-      doc = doc, rule = rules[rule_of[rn]].name, first = first, last = last, start = s,
-      stop = e, captures = captures, values = values,
+      doc = doc, rule = rules[rule_of[rn]].name, first = cands[3 * k - 1], last = cands[3 * k],
+      _c = c, _rn = rn, _slots = slots[k], _extra = extra[k],
     }, Match)
   end
   -- 'where' checks, before the candidates compete
@@ -500,9 +572,8 @@ local function run_phase(phase, doc, text, log)
   -- the spans of the winners, made in C; then what needs Lua: attributes
   -- functions, actions, explain records
   local a = spans.annotations(doc)
-  local seq, in_order, made = core.make_spans(doc, a.pending, a.seq or 0, flat, winners,
-                                              c.labels, c.names, c.attrs)
-  a.seq = seq
+  local in_order, made = core.make_spans(doc, a.pending, flat, winners, c.labels, c.names,
+                                         c.attrs, spans.span_mt)
   if not in_order then a.pending_sorted = false end
   if c.needs_lua or log then
     run_actions(c, rules, doc, flat, winners, number, matches, made, as_match, plog)
@@ -598,7 +669,9 @@ function M.pipeline(def)
   elseif type(tk) == "table" then
     tk = core.tokenizer(tk)
   end
-  return setmetatable({ phases = phases, gazetteers = gazetteers, tokenizer = tk }, Pipeline)
+  -- the tokens' forms, kept from one phase to the next (core.forms)
+  return setmetatable({ phases = phases, gazetteers = gazetteers, tokenizer = tk,
+                        forms = core.forms() }, Pipeline)
 end
 
 -- The spans of one gazetteer.
@@ -647,7 +720,7 @@ function Pipeline:run(text_or_doc, opts)
   end
   local text = doc:source()
   for _, g in ipairs(self.gazetteers) do run_gazetteer(g, doc, log) end
-  for _, ph in ipairs(self.phases) do run_phase(ph, doc, text, log) end
+  for i, ph in ipairs(self.phases) do run_phase(ph, doc, text, log, self.forms, i == 1) end
   return doc
 end
 

@@ -63,10 +63,13 @@ if jit_off then jit_off(true, true) end
 local M = {}
 
 --- Default instruction budget of a load (VM instructions).
+-- @usage sandbox.INSTRUCTIONS = 1e8   -- for one big rule set
 M.INSTRUCTIONS = 10000000
 --- Default memory budget of a load (bytes allocated, net).
+-- @usage print(sandbox.MEMORY)
 M.MEMORY = 64 * 1024 * 1024
 --- Includes may nest this deep.
+-- @usage print(sandbox.MAX_INCLUDE_DEPTH)
 M.MAX_INCLUDE_DEPTH = 16
 
 local STOPPED = "rule file stopped: "
@@ -373,8 +376,10 @@ function M.run(source, chunkname, vocab, opts)
 end
 
 --- Default instruction budget of one call through `guard`.
+-- @usage print(sandbox.CALL_INSTRUCTIONS)
 M.CALL_INSTRUCTIONS = 1000000
 --- Default memory budget of one call through `guard` (bytes, net).
+-- @usage print(sandbox.CALL_MEMORY)
 M.CALL_MEMORY = 64 * 1024 * 1024
 
 --- Wraps a function a script left behind (a rule's action, say) so that

@@ -61,11 +61,24 @@ local function check_doc(doc, fname)
   end
 end
 
+-- Text order: by first token, longer first; spans over the same tokens
+-- stay in the order they were made (the merge and sort below are stable).
 local function span_order(a, b)
   if a.first ~= b.first then return a.first < b.first end
-  if a.last ~= b.last then return a.last > b.last end
-  return a.seq < b.seq
+  return a.last > b.last
 end
+
+-- Spans made without attributes get their attrs table on first use.
+local span_mt = {
+  __index = function(span, k)
+    if k == "attrs" then
+      local attrs = {}
+      rawset(span, "attrs", attrs)
+      return attrs
+    end
+  end,
+}
+M.span_mt = span_mt
 
 --- Makes a span over tokens first..last and adds it to the Doc (no
 -- overlap check: that is the rule phases' business).
@@ -76,16 +89,17 @@ end
 -- @tparam[opt] table attrs attributes (kept, not copied)
 -- @tparam[opt] string rule the name of who made it
 -- @treturn table the span
+-- @usage local s = spans.new_span(doc, "ORG", 4, 4, { id = "Q1" }, "my_rule")
 function M.new_span(doc, label, first, last, attrs, rule)
   local start, stop = doc:span(first, last)
   local a = store[doc] or annotations(doc)
   local pending = a.pending
   local n = #pending + 1
-  a.seq = (a.seq or 0) + 1
   local span = {
     start = start, stop = stop, first = first, last = last, label = label,
-    attrs = attrs or {}, rule = rule, text = doc:text(first, last), seq = a.seq,
+    attrs = attrs, rule = rule, text = doc:text(first, last),
   }
+  if attrs == nil then setmetatable(span, span_mt) end
   pending[n] = span
   if n > 1 and a.pending_sorted and span_order(span, pending[n - 1]) then
     a.pending_sorted = false
@@ -99,7 +113,16 @@ local function sorted_spans(a)
   local pending = a.pending
   local np = #pending
   if np == 0 then return a.spans end
-  if not a.pending_sorted then sort(pending, span_order) end
+  if not a.pending_sorted then           -- a stable sort: order made breaks ties
+    local keyed = {}
+    for i, s in ipairs(pending) do keyed[i] = { s, i } end
+    sort(keyed, function(x, y)
+      if span_order(x[1], y[1]) then return true end
+      if span_order(y[1], x[1]) then return false end
+      return x[2] < y[2]
+    end)
+    for i, k in ipairs(keyed) do pending[i] = k[1] end
+  end
   local old, out = a.spans, {}
   if #old == 0 then
     a.spans, a.pending = pending, {}
@@ -122,6 +145,7 @@ M.sorted_spans = sorted_spans
 -- @tparam Doc doc
 -- @tparam table span
 -- @treturn boolean whether it was there
+-- @usage spans.remove_span(doc, s)
 function M.remove_span(doc, span)
   local a = store[doc]
   if not a then return false end
