@@ -134,6 +134,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	sh bench/tokenize $(SHARED)/corpus
 	sh bench/gazetteer $(SHARED)/corpus
+	sh bench/rules.sh $(SHARED)/corpus
 
 # libFuzzer harnesses (csrc/fuzz/), each run for FUZZ_TIME seconds on the
 # plain C core (the l*.c files are the Lua bindings and stay out).
