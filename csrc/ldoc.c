@@ -634,13 +634,9 @@ static const luaL_Reg module_funcs[] = {
 };
 
 void gl_open_doc (lua_State *L) {
-  luaL_newmetatable(L, GL_TOKENIZER_TYPE);
-  gl_setfuncs(L, tk_meta, 0);
-  lua_newtable(L);
-  gl_setfuncs(L, tk_methods, 0);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  gl_register_type(L, GL_TOKENIZER_TYPE, tk_meta, tk_methods, NULL);
 
+  /* Doc: __index also answers doc[i], so it is a function over the methods */
   luaL_newmetatable(L, GL_DOC_TYPE);
   gl_setfuncs(L, doc_meta, 0);
   lua_newtable(L);

@@ -944,29 +944,13 @@ static const luaL_Reg module_funcs[] = {
   { "_resign", l_resign }, { NULL, NULL }
 };
 
+static const luaL_Reg result_meta[] = {
+  { "__gc", result_gc }, { NULL, NULL }
+};
+
 void gl_open_gazetteer (lua_State *L) {
-  luaL_newmetatable(L, GL_GAZETTEER_TYPE);
-  gl_setfuncs(L, gb_meta, 0);
-  lua_newtable(L);
-  gl_setfuncs(L, gb_methods, 0);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -4, "gazetteer_methods");  /* core.gazetteer_methods, for Lua additions */
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-
-  luaL_newmetatable(L, GL_MATCHER_TYPE);
-  gl_setfuncs(L, m_meta, 0);
-  lua_newtable(L);
-  gl_setfuncs(L, m_methods, 0);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -4, "matcher_methods");   /* core.matcher_methods, for Lua additions */
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-
-  luaL_newmetatable(L, GL_RESULT_TYPE);
-  lua_pushcfunction(L, result_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
-
+  gl_register_type(L, GL_GAZETTEER_TYPE, gb_meta, gb_methods, "gazetteer_methods");
+  gl_register_type(L, GL_MATCHER_TYPE, m_meta, m_methods, "matcher_methods");
+  gl_register_type(L, GL_RESULT_TYPE, result_meta, NULL, NULL);
   gl_setfuncs(L, module_funcs, 0);
 }

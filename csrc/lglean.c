@@ -27,6 +27,22 @@ static int l_abbreviations (lua_State *L) {
   return 1;
 }
 
+void gl_register_type (lua_State *L, const char *tname, const luaL_Reg *meta,
+                       const luaL_Reg *methods, const char *field) {
+  luaL_newmetatable(L, tname);
+  gl_setfuncs(L, meta, 0);
+  if (methods != NULL) {
+    lua_newtable(L);
+    gl_setfuncs(L, methods, 0);
+    if (field != NULL) {
+      lua_pushvalue(L, -1);
+      lua_setfield(L, -4, field);
+    }
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
+}
+
 static const luaL_Reg core_funcs[] = {
   { "abbreviations", l_abbreviations },
   { NULL, NULL }

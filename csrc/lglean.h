@@ -5,6 +5,7 @@
 #define GL_LGLEAN_H
 
 #include "lua.h"
+#include "lauxlib.h"
 #include "tokenize.h"
 #include "pattern.h"
 
@@ -36,6 +37,11 @@ GL_FUNC gl_LDoc *gl_doc_check (lua_State *L, int idx);
 GL_FUNC gl_LTokenizer *gl_tokenizer_check (lua_State *L, int idx);
 /* Are two option sets tokenising alike (same token boundaries)? */
 GL_FUNC int gl_same_tokens (const gl_TokOptions *a, const gl_TokOptions *b);
+/* Registers userdata type tname: the metamethods meta and, unless NULL,
+** the methods as __index, also stored as core[field] when field is not
+** NULL (for methods added in Lua). core must be at the top of the stack. */
+GL_FUNC void gl_register_type (lua_State *L, const char *tname, const luaL_Reg *meta,
+                               const luaL_Reg *methods, const char *field);
 /* Raises "not enough memory". */
 GL_FUNC int gl_memory_error (lua_State *L);
 

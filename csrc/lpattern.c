@@ -798,25 +798,22 @@ static int l_forms (lua_State *L) {
   return 1;
 }
 
+static const luaL_Reg run_meta[] = {
+  { "__gc", run_gc }, { NULL, NULL }
+};
+
+static const luaL_Reg forms_meta[] = {
+  { "__gc", forms_gc }, { NULL, NULL }
+};
+
 static const luaL_Reg module_funcs[] = {
-  { "program", l_program }, { "forms", l_forms }, { "settle", l_settle }, { "make_spans", l_make_spans },
-  { NULL, NULL }
+  { "program", l_program }, { "forms", l_forms }, { "settle", l_settle },
+  { "make_spans", l_make_spans }, { NULL, NULL }
 };
 
 void gl_open_pattern (lua_State *L) {
-  luaL_newmetatable(L, GL_PROGRAM_TYPE);
-  gl_setfuncs(L, program_meta, 0);
-  lua_newtable(L);
-  gl_setfuncs(L, program_methods, 0);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, GL_RUN_TYPE);
-  lua_pushcfunction(L, run_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, GL_FORMS_TYPE);
-  lua_pushcfunction(L, forms_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pop(L, 1);
+  gl_register_type(L, GL_PROGRAM_TYPE, program_meta, program_methods, NULL);
+  gl_register_type(L, GL_RUN_TYPE, run_meta, NULL, NULL);
+  gl_register_type(L, GL_FORMS_TYPE, forms_meta, NULL, NULL);
   gl_setfuncs(L, module_funcs, 0);
 }

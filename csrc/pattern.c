@@ -754,7 +754,6 @@ int gl_pm_init (gl_PRun *r, const gl_Prog *p, const gl_Token *tok, size_t ntok,
   r->prog = p;
   r->tok = tok;
   r->ntok = ntok;
-  r->text = text;
   r->failed = 0;
   r->nspans = r->nfound = r->npend = 0;
   if (ntok >= UINT32_MAX - 2) return GL_ETOOBIG;

@@ -176,7 +176,6 @@ typedef struct gl_PRun {
   const gl_Prog *prog;
   const gl_Token *tok;
   size_t ntok;
-  const unsigned char *text;
   gl_PExtern ext;
   void *ext_ctx;
   int failed;                   /* an extern callback failed */

@@ -142,6 +142,30 @@ end
 
 local ESCAPES = { ["\\"] = "\\\\", ["\t"] = "\\t", ["\n"] = "\\n", ["\r"] = "\\r" }
 
+-- One output line: [file TAB] start TAB stop TAB field TAB text, offsets
+-- in the stream (base: the chunk's offset) and the text escaped.
+local function record(prefix, base, start, stop, field, text)
+  return prefix .. (base + start) .. "\t" .. (base + stop) .. "\t" .. field .. "\t"
+    .. text:gsub("[\\\t\r\n]", ESCAPES) .. "\n"
+end
+
+-- Runs visit(fh, prefix) over each input; it writes the input's records
+-- (unless count_only), each line after prefix (the file's name when there
+-- are several), and returns how many it found. With count_only, writes
+-- the number for each input and, for several, their total.
+local function count_inputs(files, streams, count_only, visit)
+  local out, several, total = streams.stdout, #files > 1, 0
+  local status = each_input(files, streams, function(fh, name)
+    local count = visit(fh, several and (name .. "\t") or "")
+    if count_only then
+      out:write(several and (count .. "\t" .. name .. "\n") or (count .. "\n"))
+    end
+    total = total + count
+  end)
+  if count_only and several then out:write(total, "\ttotal\n") end
+  return status
+end
+
 -- commands ----------------------------------------------------------------
 
 local commands = {}
@@ -169,30 +193,22 @@ Options:
   options = { count = "flag", c = "flag", ["keep-space"] = "flag" },
   run = function(opts, files, streams)
     local tk = tokenizer_from(opts)
+    local count_only = opts.count or opts.c
     local out = streams.stdout
-    local several = #files > 1
-    local total = 0
-    local status = each_input(files, streams, function(fh, name)
+    return count_inputs(files, streams, count_only, function(fh, prefix)
       local count = 0
-      local prefix = several and (name .. "\t") or ""
       M.each_token_chunk(fh, tk, function(doc, n, base)
         count = count + n
-        if opts.count or opts.c then return end
+        if count_only then return end
         local lines = {}
         for i = 1, n do
           local start, stop, kind = doc:token(i)
-          lines[i] = prefix .. (base + start) .. "\t" .. (base + stop) .. "\t" .. kind .. "\t"
-            .. doc:text(i):gsub("[\\\t\r\n]", ESCAPES) .. "\n"
+          lines[i] = record(prefix, base, start, stop, kind, doc:text(i))
         end
         out:write(table.concat(lines))
       end)
-      if opts.count or opts.c then
-        out:write(several and (count .. "\t" .. name .. "\n") or (count .. "\n"))
-      end
-      total = total + count
+      return count
     end)
-    if (opts.count or opts.c) and several then out:write(total, "\ttotal\n") end
-    return status
   end,
 }
 for _, name in ipairs(TOKENIZER_SWITCHES) do
@@ -392,30 +408,22 @@ Options:
     end
     local count_only = opts.count or opts.c
     local out = streams.stdout
-    local several = #files > 1
-    local total = 0
-    local status = each_input(files, streams, function(fh, name)
+    return count_inputs(files, streams, count_only, function(fh, prefix)
       local count = 0
-      local prefix = several and (name .. "\t") or ""
       M.each_match_chunk(fh, matchers, query, function(doc, hits, base)
         count = count + #hits
         if count_only then return end
         local lines = {}
         for i, h in ipairs(hits) do
           local start, stop = doc:span(h[1], h[2])
-          lines[i] = prefix .. (base + start) .. "\t" .. (base + stop) .. "\t"
-            .. tostring(matchers[h[4]]:entry(h[3]).label or "") .. "\t"
-            .. doc:text(h[1], h[2]):gsub("[\\\t\r\n]", ESCAPES) .. "\n"
+          lines[i] = record(prefix, base, start, stop,
+                            tostring(matchers[h[4]]:entry(h[3]).label or ""),
+                            doc:text(h[1], h[2]))
         end
         out:write(table.concat(lines))
       end)
-      if count_only then
-        out:write(several and (count .. "\t" .. name .. "\n") or (count .. "\n"))
-      end
-      total = total + count
+      return count
     end)
-    if count_only and several then out:write(total, "\ttotal\n") end
-    return status
   end,
 }
 

@@ -598,9 +598,11 @@ local Pipeline = {}
 Pipeline.__index = Pipeline
 Pipeline.__tostring = function(p) return format("glean.Pipeline (%d phases)", #p.phases) end
 
-local matcher_mt = getmetatable(core.gazetteer("fold", "keep", core.tokenizer()):compile())
-
-local function is_matcher(x) return type(x) == "userdata" and getmetatable(x) == matcher_mt end
+-- A Matcher's metatable has core.matcher_methods as __index.
+local function is_matcher(x)
+  local mt = type(x) == "userdata" and getmetatable(x)
+  return mt and mt.__index == core.matcher_methods or false
+end
 
 -- Flattens phases, rule sets (arrays of phases) and bare rules (made into
 -- one phase) into an array of phases.
