@@ -332,6 +332,21 @@ describe("rule files", function()
     os.remove(dir)
   end)
 
+  it("see the host's extra names given in opts.env, and nothing else new", function()
+    local seen = {}
+    local phases = assert(glean.rules.load([[
+      return rule{ label = "W", pattern = T.lower(words),
+                   action = function(m) note(m:text()) end }
+    ]], { env = { words = { "alpha" }, note = function(s) seen[#seen + 1] = s end } }))
+    assert.same({ "W Alpha" }, spans_of(pipeline{ phases = phases }:run("Alpha beta")))
+    assert.same({ "Alpha" }, seen)
+    local ok, err = glean.rules.load("return rule{ pattern = T.lower(words) }\n")
+    assert.is_nil(ok)
+    assert.matches("^rules:1: bad argument #1 to 'lower'", err)
+    assert.has_error(function() glean.rules.load("x\n", { env = 1 }) end,
+      "bad argument #2 to 'load' (opts.env: table expected, got number)")
+  end)
+
   it("report syntax and runtime errors with the file and line", function()
     local path = support.temp_file("phase{ name = 'x', rules = {} }\nlocal = 1\n")
     local phases, err = glean.rules.load(path)

@@ -793,10 +793,12 @@ end
 -- name) or, by default, beside the including file.
 -- @param source a path, or a string of Lua source (`opts.string = true`, or
 -- a string holding a newline)
--- @tparam[opt] table opts `string`, `name`, `include`, `instructions` and
--- `memory` (limits of the load), `call_instructions` and `call_memory`
--- (limits of each call of the file's functions when a pipeline runs them:
--- actions, `where` checks, attribute functions, `T.pred`)
+-- @tparam[opt] table opts `string`, `name`, `include`, `env` (extra names
+-- the file sees, such as helper functions of a trusted host; they run under
+-- the file's limits), `instructions` and `memory` (limits of the load),
+-- `call_instructions` and `call_memory` (limits of each call of the
+-- file's functions when a pipeline runs them: actions, `where` checks,
+-- attribute functions, `T.pred`)
 -- @return an array of phases, or nil and a message naming the file and line
 -- @usage local phases = assert(glean.rules.load("rules/news.lua"))
 function M.load(source, opts)
@@ -817,6 +819,12 @@ function M.load(source, opts)
   end
   local made, made_rules = {}, {}
   local vocab = vocabulary()
+  if opts.env ~= nil then
+    if type(opts.env) ~= "table" then
+      argerror(2, "load", "opts.env: table expected, got " .. type(opts.env))
+    end
+    for k, v in pairs(opts.env) do vocab[k] = v end
+  end
   local include = opts.include
   if not include then
     include = function(iname)
