@@ -170,13 +170,14 @@ local EXTENSIONS = { tsv = "tsv", txt = "tsv", csv = "csv", jsonl = "jsonl", ndj
 -- @param source a path, or an open file
 -- @tparam[opt] table opts `format` ("tsv", "csv", "jsonl"; by default from
 -- the file name's extension, else TSV), `label` (for entries without one),
+-- `attrs` (a table of attributes every entry gets, unless it has its own),
 -- `name` (for messages, when source is a file)
 -- @return the number of entries read, or nil and a message
 -- @usage assert(g:load("people.tsv", { label = "PERSON" }))
 function core.gazetteer_methods:load(source, opts)
   opts = opts or {}
   for k in pairs(opts) do
-    if k ~= "format" and k ~= "label" and k ~= "name" then
+    if k ~= "format" and k ~= "label" and k ~= "name" and k ~= "attrs" then
       error("bad argument #2 to 'load' (unknown option '" .. tostring(k) .. "')", 2)
     end
   end
@@ -194,7 +195,10 @@ function core.gazetteer_methods:load(source, opts)
   if not FORMATS[format] then
     error("bad argument #2 to 'load' (unknown format '" .. tostring(format) .. "')", 2)
   end
-  local default_label = opts.label
+  local default_label, default_attrs = opts.label, opts.attrs
+  if default_attrs ~= nil and type(default_attrs) ~= "table" then
+    error("bad argument #2 to 'load' (option 'attrs' must be a table)", 2)
+  end
   local count, lineno, header = 0, 0, nil
   local pending, pending_line = nil, nil
 
@@ -234,6 +238,12 @@ function core.gazetteer_methods:load(source, opts)
     if default_label then
       if entry == nil then entry = default_label
       elseif type(entry) == "table" and entry.label == nil then entry.label = default_label end
+    end
+    if default_attrs then
+      if type(entry) ~= "table" then entry = { label = entry } end
+      for k, v in pairs(default_attrs) do
+        if entry[k] == nil then entry[k] = v end
+      end
     end
     if type(entry) == "table" and next(entry) == nil then entry = nil end
     local ok, msg = pcall(self.add, self, phrase, entry)
