@@ -1,0 +1,254 @@
+--- The news layer: the bundled rule set for news articles and the report.
+--
+-- `news.pipeline(opts)` builds a pipeline from the bundled lexicons and
+-- rule files (dates, entities, roles and aliases, quotations), plus the
+-- user's gazetteers and rule files; `pipeline:extract(text, opts)` runs it
+-- and returns the report (`glean.news.report`): entities with their
+-- mentions, aliases and roles, quotations with speakers, dates.
+--
+-- @module glean.news
+-- @usage
+-- local news = require "glean.news"
+-- local report = news.extract("Sir Richard Moore, the head of MI6, said ...")
+-- for _, e in ipairs(report.entities) do print(e.id, e.label, e.name) end
+
+local glean = require "glean"
+local rules = require "glean.rules"
+local report_mod = require "glean.news.report"
+
+local type, pairs, ipairs, pcall, error, tostring, setmetatable, require =
+      type, pairs, ipairs, pcall, error, tostring, setmetatable, require
+local package, io, table = package, io, table
+
+local M = {}
+
+--- The bundled rule files, in the order their phases run.
+M.rule_files = { "dates", "entities", "roles", "quotes" }
+
+--- The labels of entity mentions.
+M.entity_labels = { PERSON = true, ORG = true, LOC = true, NORP = true, MISC = true }
+
+-- package.searchpath is 5.2+.
+local function searchpath(name, path)
+  if package.searchpath then return package.searchpath(name, path) end
+  local file = name:gsub("%.", "/")
+  for template in path:gmatch("[^;]+") do
+    local candidate = template:gsub("%?", file)
+    local fh = io.open(candidate, "rb")
+    if fh then fh:close(); return candidate end
+  end
+  return nil
+end
+
+--- The path of a bundled rule file, found beside the installed modules.
+-- @tparam string name "dates", "entities", "roles" or "quotes"
+-- @treturn string|nil
+-- @usage print(news.rule_file("entities"))
+function M.rule_file(name)
+  return searchpath("glean.news.rules." .. name, package.path)
+end
+
+-- Host helpers the rule files see as `news` -------------------------------
+
+-- Per Doc: which sentences are set in capitals (headlines).
+local caps_cache = setmetatable({}, { __mode = "k" })
+
+local function caps_sentences(doc)
+  local cached = caps_cache[doc]
+  if cached then return cached end
+  cached = {}
+  for s, first, last in doc:sentences() do
+    local upper, lower = 0, 0
+    for i = first, last do
+      local t = doc[i]
+      if t.is_alpha then
+        if t.is_upper then upper = upper + 1 elseif t.has_lower then lower = lower + 1 end
+      end
+    end
+    cached[s] = upper >= 3 and lower == 0
+  end
+  caps_cache[doc] = cached
+  return cached
+end
+
+local helpers = {}
+
+--- Is the sentence of token i set in capitals (a headline)?
+function helpers.caps_sentence(doc, i)
+  return caps_sentences(doc)[doc[i].sentence] or false
+end
+
+local function is_mention(s) return s.rule ~= "lexicon" and s.rule ~= "user" end
+
+--- The span of this label over exactly tokens first..last (a mention the
+-- rules made, rather than a lexicon's span, when there are both).
+function helpers.span_at(doc, label, first, last)
+  local found
+  for _, s in ipairs(doc:spans(label)) do
+    if s.first == first and s.last == last then
+      if is_mention(s) then return s end
+      found = found or s
+    end
+  end
+  return found
+end
+
+--- The entity mention over exactly tokens first..last.
+function helpers.mention_at(doc, first, last)
+  for label in pairs(M.entity_labels) do
+    local s = helpers.span_at(doc, label, first, last)
+    if s and is_mention(s) then return s end
+  end
+  return nil
+end
+
+--- The nearest mention with one of these labels ending before token i, in
+-- the same sentence.
+function helpers.before(doc, labels, i)
+  local sentence = doc[i].sentence
+  local best
+  for _, label in ipairs(labels) do
+    for _, s in ipairs(doc:spans(label)) do
+      if s.last < i and doc[s.first].sentence == sentence and is_mention(s)
+         and (not best or s.last > best.last) then
+        best = s
+      end
+    end
+  end
+  return best
+end
+
+local small = { ["of"] = true, ["and"] = true, ["the"] = true, ["for"] = true, ["on"] = true,
+                ["&"] = true, ["de"] = true, ["in"] = true }
+
+--- Does the acronym (tokens af..al) spell the initials of the name (tokens
+-- nf..nl)? "European Union" / "EU", "Secret Intelligence Service" / "SIS".
+function helpers.initials(doc, nf, nl, af, al)
+  local letters = {}
+  for i = nf, nl do
+    local t = doc[i]
+    if t.is_alpha and not small[t.lower] then letters[#letters + 1] = t.text:sub(1, 1):upper() end
+  end
+  local acronym = doc:text(af, al):gsub("[%.%s]", "")
+  local spelt = table.concat(letters)
+  return #acronym >= 2 and (spelt == acronym or spelt:sub(1, #acronym) == acronym
+                            and #spelt <= #acronym + 1)
+end
+
+-- Pipelines ----------------------------------------------------------------
+
+local function load_lexicon(opts)
+  local ok, lexicon = pcall(require, "glean.news.lexicon")
+  if not ok then return {} end
+  local loaded, err = lexicon.load(opts.data and { path = opts.data } or nil)
+  if not loaded then return nil, err end
+  local out = {}
+  for i, m in ipairs(loaded.matchers or loaded) do
+    out[i] = { m, name = "lexicon", overlap = "all" }
+  end
+  return out
+end
+
+-- A user gazetteer: TSV phrase<TAB>label[<TAB>key=value...], or a compiled
+-- file. Its entries carry source = "user" so that the rules let them win.
+local function user_gazetteer(path)
+  local gz = require "glean.gazetteer"
+  if gz.is_compiled(path) then return gz.load(path) end
+  local g = glean.gazetteer{ case = "smart" }
+  local ok, err = g:load(path, { format = "tsv", attrs = { source = "user" } })
+  if not ok then return nil, err end
+  return g:compile()
+end
+
+local Pipeline = {}
+Pipeline.__index = Pipeline
+
+--- Builds the news pipeline.
+-- @tparam[opt] table opts `gazetteers` (paths of user gazetteers: TSV
+-- `phrase<TAB>label[<TAB>key=value...]` or compiled), `rules` (paths of
+-- user rule files, run after the bundled ones), `data` (the directory of
+-- the compiled lexicons)
+-- @return a news pipeline, or nil and a message
+-- @usage local pl = assert(news.pipeline{ gazetteers = { "people.tsv" } })
+function M.pipeline(opts)
+  if opts ~= nil and type(opts) ~= "table" then
+    error("bad argument #1 to 'pipeline' (table expected, got " .. type(opts) .. ")", 2)
+  end
+  opts = opts or {}
+  local gazetteers, err = load_lexicon(opts)
+  if not gazetteers then return nil, err end
+  for _, path in ipairs(opts.gazetteers or {}) do
+    local m, gerr = user_gazetteer(path)
+    if not m then return nil, path .. ": " .. tostring(gerr) end
+    gazetteers[#gazetteers + 1] = { m, name = "user", overlap = "longest" }
+  end
+  local env = { news = helpers }
+  for _, mod in ipairs{ "dates", "quotes" } do
+    local ok, lib = pcall(require, "glean.news." .. mod)
+    if ok then env[mod] = lib end
+  end
+  local phases = {}
+  for _, name in ipairs(M.rule_files) do
+    local path = M.rule_file(name)
+    if path then
+      local loaded, lerr = rules.load(path, { env = env, name = "news/" .. name .. ".lua" })
+      if not loaded then return nil, lerr end
+      phases[#phases + 1] = loaded
+    end
+  end
+  for _, path in ipairs(opts.rules or {}) do
+    local loaded, lerr = rules.load(path)
+    if not loaded then return nil, lerr end
+    phases[#phases + 1] = loaded
+  end
+  local ok, pl = pcall(rules.pipeline, { gazetteers = gazetteers, phases = phases })
+  if not ok then return nil, pl end
+  return setmetatable({ pipeline = pl, date = opts.date }, Pipeline)
+end
+
+--- Runs the rules over a text and returns the Doc with its spans and links.
+-- @tparam string text
+-- @tparam[opt] table opts as `Pipeline:run` (`explain`)
+-- @treturn Doc
+-- @usage local doc = pl:run(text)
+function Pipeline:run(text, opts)
+  return self.pipeline:run(text, opts)
+end
+
+--- Runs the rules and builds the report.
+-- @tparam string text
+-- @tparam[opt] table opts `doc` (the input's name), `date` (reference date
+-- "YYYY-MM-DD" for relative dates; default: a dateline in the text)
+-- @treturn table the report (schema glean.report/1)
+-- @usage local report = pl:extract(text, { doc = "article.txt" })
+function Pipeline:extract(text, opts)
+  opts = opts or {}
+  local doc = self.pipeline:run(text)
+  local report = report_mod.build(doc, { doc = opts.doc, date = opts.date or self.date })
+  doc:close()
+  return report
+end
+
+local default
+
+--- Extracts a report from a text with the bundled rules (the pipeline is
+-- built once and kept).
+-- @tparam string text
+-- @tparam[opt] table opts as `Pipeline:extract`
+-- @treturn table the report
+-- @usage local report = news.extract(io.read("a"))
+function M.extract(text, opts)
+  if type(text) ~= "string" then
+    error("bad argument #1 to 'extract' (string expected, got " .. type(text) .. ")", 2)
+  end
+  if not default then
+    local err
+    default, err = M.pipeline()
+    if not default then error(err, 2) end
+  end
+  return default:extract(text, opts)
+end
+
+M.helpers = helpers
+
+return M

@@ -1,0 +1,209 @@
+-- The news rule set, part 2: entity mentions (PERSON, ORG, LOC, NORP, MISC).
+--
+-- Evidence comes from the bundled lexicons (spans labelled LOC, ORG, NORP,
+-- HONORIFIC, ROLE, ORG_HEAD, ORG_SUFFIX, CUE, GIVEN_NAME, COMMON, MONTH,
+-- WEEKDAY; see data/lexicons/README.md), from a user gazetteer (spans with
+-- attribute source = "user"), from capitalisation and from context: titles,
+-- cue verbs, appositions, prepositions and organisation heads.
+--
+-- Each mention span covers the name alone: "Sir Richard Moore" gives the
+-- PERSON span "Richard Moore" with attribute title = "Sir". The phase
+-- settles overlaps by length, then priority: a longer name wins, and at
+-- equal length the stronger evidence does.
+--
+-- In scope besides the rule vocabulary: `news`, the host's helpers
+-- (news.caps_sentence(doc, token) tells whether a token's sentence is set
+-- in capitals, as headlines are).
+
+-- Words -------------------------------------------------------------------
+
+-- Capitalised words that open sentences or clauses and are never names.
+local function_words = T.lower{
+  "the", "a", "an", "and", "but", "or", "nor", "so", "yet", "if", "while", "when", "whilst",
+  "as", "at", "in", "on", "for", "to", "of", "from", "by", "with", "without", "into", "onto",
+  "this", "that", "these", "those", "he", "she", "it", "they", "we", "i", "you", "his",
+  "her", "its", "their", "our", "my", "your", "there", "here", "then", "than", "instead",
+  "however", "meanwhile", "after", "before", "since", "despite", "although", "though",
+  "because", "until", "unless", "where", "what", "who", "whom", "whose", "which", "why",
+  "how", "all", "some", "many", "most", "more", "several", "few", "each", "every", "both",
+  "no", "not", "yes", "one", "also", "still", "even", "only", "just", "now", "today",
+  "tomorrow", "yesterday", "last", "next", "such", "other", "another", "any", "about",
+  "over", "under", "against", "between", "among", "during", "through", "across",
+  "via", "is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does",
+  "did", "will", "would", "can", "could", "may", "might", "must", "shall", "should",
+  "mr", "mrs", "ms", "dr", "st", "speaking", "asked", "according",
+}
+
+-- A token that can be a word of a name: capitalised (title case, or an
+-- acronym), and not a function word, a month, a weekday, a cue verb or an
+-- honorific. A capitalised common word opening a sentence ("Bluntly",
+-- "Shifting") is not one either.
+local acronym = T.all(T.upper, T.shape{ "XX", "XXX", "XXXX", "XXd", "Xd", "XXXd", "X&X" })
+local cap = T.title + acronym
+local word = T.all(cap, -function_words,
+                   -T.label{ "MONTH", "WEEKDAY", "CUE", "HONORIFIC", "ROLE" },
+                   -T.all(T.sentence_start, T.label"COMMON"))
+-- Particles inside personal names: "Ursula von der Leyen", "Mohammed bin Salman".
+local particle = T.lower{ "de", "van", "von", "der", "den", "da", "di", "du", "del", "della",
+                          "la", "le", "bin", "ibn", "al", "el", "dos", "das", "ter" }
+local hyphen = T.text{ "-", "‐" }
+-- "Jean-Luc", "Al-Assad" stay one name word.
+local nword = word * (hyphen * cap) ^ -1
+local name = nword * (particle ^ -2 * nword) ^ 0
+local full_name = nword * (particle ^ -2 * nword) ^ 1
+-- "J." or "J" as a middle initial.
+local initial = T.all(T.upper, T.shape{ "X", "X." })
+local person_name = nword * (initial * T.text"." ^ -1) ^ -1 * (particle ^ -2 * nword) ^ 0
+
+local cue = T.span"CUE"
+local comma = T.text","
+local the = T.lower{ "the", "a", "an" }
+local possessive = T.text{ "'s", "’s", "'", "’" }
+
+-- The host's helper: is this match inside a headline set in capitals?
+local function not_caps(m, doc) return not news.caps_sentence(doc, m.first) end
+
+-- Helpers for actions: the name alone becomes the span.
+local function person(key)
+  return function(m)
+    local attrs = {}
+    if m.captures.title then attrs.title = (m:text("title"):gsub("%.$", "")) end
+    if m.captures.role then attrs.role = m:text("role") end
+    m:add_span("PERSON", key or "name", attrs)
+  end
+end
+
+local function labelled(label)
+  return function(m) m:add_span(label, "name") end
+end
+
+-- People ------------------------------------------------------------------
+
+local people = {
+  -- "Sir Richard Moore", "Mr. Lund", and the typo "Sir richard Moore": after
+  -- an honorific one lower-case word may open the name.
+  rule{ name = "person_honorific", priority = 5,
+        pattern = C("title", T.span"HONORIFIC") * T.text"." ^ -1
+                  * C("name", T.all(T.lower_case, T.alpha, -function_words) ^ -1 * person_name),
+        action = person() },
+  -- "President Trump", "Russian premier Vladimir Putin", "its own president,
+  -- Volodymyr Zelenskyy": a role before a full name (or a capitalised
+  -- title before a surname).
+  rule{ name = "person_after_role", priority = 4,
+        pattern = C("role", T.span"ROLE") * comma ^ -1 * C("name", full_name),
+        action = person() },
+  rule{ name = "person_after_title", priority = 4,
+        pattern = C("role", T.all(T.title, T.label"ROLE")) * C("name", nword),
+        where = not_caps, action = person() },
+  -- A known given name opens a name: "Donald Trump", "Marten Olsen".
+  rule{ name = "person_given_name", priority = 3,
+        pattern = C("name", T.all(word, T.label"GIVEN_NAME") * initial ^ -1
+                            * (particle ^ -2 * nword) ^ 1),
+        where = not_caps, action = person() },
+  -- Cue verbs: "Moore said", "said Per Lund", "Carter told reporters".
+  rule{ name = "person_before_cue", priority = 2,
+        pattern = C("name", person_name) * comma ^ -1 * cue,
+        where = not_caps, action = person() },
+  rule{ name = "person_after_cue", priority = 2,
+        pattern = cue * C("name", full_name),
+        where = not_caps, action = person() },
+  -- Appositions: "Ingrid Solberg, the prime minister", "Marten Olsen,
+  -- chief executive of Olsen Marine", "Ann Lee, 54,".
+  rule{ name = "person_apposition", priority = 2,
+        pattern = C("name", full_name) * comma
+                  * (the + T.lower{ "its", "his", "her", "their" }) ^ -1
+                  * (T.span"NORP" + T.span"LOC" * possessive + T.lower_case) ^ -2 * T.span"ROLE",
+        where = not_caps, action = person() },
+  rule{ name = "person_age", priority = 2,
+        pattern = C("name", full_name) * comma * T.kind"number" * comma,
+        where = not_caps, action = person() },
+  -- "the firm's spokesman Per Lund", "Y's spokesman X".
+  rule{ name = "person_spokesman", priority = 3,
+        pattern = possessive * C("role", T.span"ROLE") * C("name", person_name),
+        where = not_caps, action = person() },
+}
+
+-- Organisations -----------------------------------------------------------
+
+-- Words inside an organisation's name: "Bank of England", "Ministry of
+-- Foreign Affairs", "Procter & Gamble".
+local org_word = word + T.span"NORP" + T.span"LOC"
+local org_head = T.all(cap, T.label"ORG_HEAD")
+local org_of = T.lower{ "of", "for", "on" } * T.lower"the" ^ -1 * org_word ^ 1
+local organisations = {
+  rule{ name = "org_lexicon", priority = 3,
+        pattern = C("name", T.span"ORG"), action = labelled("ORG") },
+  -- "Secret Intelligence Service", "Ministry of Defence", "Bank of England".
+  rule{ name = "org_head", priority = 4,
+        pattern = C("name", (org_word + T.text"&") ^ 0 * org_head * (org_head + org_word) ^ 0
+                            * org_of ^ -1),
+        where = not_caps, action = labelled("ORG") },
+  -- "Olsen Marine AS", "Acme Widgets Inc."
+  rule{ name = "org_suffix", priority = 4,
+        pattern = C("name", (org_word + T.text"&") ^ 1 * comma ^ -1 * T.span"ORG_SUFFIX"),
+        action = labelled("ORG") },
+  -- "the Trump administration", "the Macron government".
+  rule{ name = "org_administration", priority = 4,
+        pattern = the * C("name", nword * T.lower{ "administration", "government", "cabinet",
+                                                   "campaign" }),
+        where = not_caps, action = labelled("ORG") },
+  -- "the British consulate in Istanbul", "the Danish embassy in Geneva".
+  rule{ name = "org_mission", priority = 4,
+        pattern = the * C("name", (T.span"NORP" + T.span"LOC") * T.lower{ "consulate", "embassy",
+                                 "mission", "high commission" }
+                                 * (T.lower"in" * T.span"LOC") ^ -1),
+        action = labelled("ORG") },
+  -- Acronyms: "NATO", "MI6", "NCSA".
+  rule{ name = "org_acronym", priority = 1,
+        pattern = C("name", T.all(acronym, -T.label{ "LOC", "NORP", "COMMON", "MONTH" })),
+        where = not_caps, action = labelled("ORG") },
+}
+
+-- Places, groups, other names ----------------------------------------------
+
+local places = {
+  rule{ name = "loc_lexicon", priority = 3,
+        pattern = C("name", T.span"LOC"), action = labelled("LOC") },
+  rule{ name = "norp_lexicon", priority = 3,
+        pattern = C("name", T.span"NORP"), action = labelled("NORP") },
+  -- "the West", "the Middle East" (in the lexicon), "the ‘rest of the West’".
+  rule{ name = "loc_the_west", priority = 2,
+        pattern = T.lower"the" * C("name", T.text{ "West", "East", "North", "South" }),
+        action = labelled("LOC") },
+  -- "Oslo-based", "in Tallinn": a single unknown name after a place
+  -- preposition, weak evidence.
+  rule{ name = "loc_based", priority = 2,
+        pattern = C("name", name) * hyphen * T.lower"based", action = labelled("LOC") },
+  rule{ name = "loc_preposition", priority = 0,
+        pattern = T.lower{ "in", "near", "outside", "across", "to", "from" }
+                  * C("name", T.all(word, T.title, -T.label"GIVEN_NAME")) * -cap,
+        where = not_caps, action = labelled("LOC") },
+  -- Events and works: "World Cup", "Cold War", "Nobel Peace Prize".
+  rule{ name = "misc_event", priority = 3,
+        pattern = C("name", org_word ^ 1 * T.text{ "War", "Cup", "Games", "Olympics", "Prize",
+                                                  "Award", "Awards", "Summit", "Festival",
+                                                  "Championship", "Championships", "Open",
+                                                  "Treaty", "Accord", "Accords", "Act" }),
+        where = not_caps, action = labelled("MISC") },
+  -- Two or more capitalised words that nothing else explains: most often
+  -- a person in news copy.
+  rule{ name = "person_capitalised", priority = 0,
+        pattern = C("name", T.all(word, -T.label{ "LOC", "NORP", "ORG", "ORG_HEAD" }) * initial ^ -1
+                            * (particle ^ -2 * T.all(word, -T.label{ "ORG_HEAD", "NORP" })
+                               * (hyphen * cap) ^ -1) ^ 1),
+        where = not_caps, action = person() },
+}
+
+-- Entries of a user gazetteer win over everything else.
+local user = {}
+for _, label in ipairs{ "PERSON", "ORG", "LOC", "NORP", "MISC" } do
+  user[#user + 1] = rule{ name = "user_" .. label:lower(), priority = 9,
+                          pattern = C("name", T.span(label, { source = "user" })),
+                          action = labelled(label) }
+end
+
+local all = {}
+for _, list in ipairs{ user, people, organisations, places } do
+  for _, r in ipairs(list) do all[#all + 1] = r end
+end
+return phase{ name = "entities", overlap = "longest", rules = all }
