@@ -33,13 +33,13 @@ DEBS = gcc make libc6-dev binutils \
        lua5.4 liblua5.4-dev lua5.3 liblua5.3-dev lua5.2 liblua5.2-dev \
        lua5.1 liblua5.1-0-dev luajit libluajit-5.1-dev \
        lua-lpeg lua-busted luarocks lua-check lua-ldoc unicode-data \
-       valgrind
+       valgrind iso-codes tzdata wamerican
 # Only for the benchmarks' baselines; make deps tries them, and goes on
 # without them where they cannot be installed.
 BENCH_DEBS = libicu-dev libhyperscan-dev pkg-config clang libclang-rt-14-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build-all deps test test-quick lint lint-c gen gen-check asan valgrind \
+.PHONY: all build-all deps data test test-quick lint lint-c gen gen-check asan valgrind \
         install demo rules-example bench docs fuzz clean help
 
 all: build/$(PRIMARY)/glean/core.so
@@ -70,11 +70,11 @@ deps:
 	@sh tools/deps.sh "$(SUDO)" $(DEBS)
 	@sh tools/deps.sh "$(SUDO)" --optional $(BENCH_DEBS)
 
-test: deps
+test: deps data
 	@$(MAKE) --no-print-directory build-all
 	@RUNTIMES="$(RUNTIMES)" UCD="$(UCD)" sh tools/check.sh
 
-test-quick: deps
+test-quick: deps data
 	@$(MAKE) --no-print-directory all
 	lua5.4 $(BUSTED) --cpath='build/lua5.4/?.so'
 
@@ -88,6 +88,25 @@ lint-c:
 	  echo "cc -Werror against $$inc"; \
 	  $(CC) -std=c99 -O2 -fsyntax-only $(WARNFLAGS) -Werror -I$$inc $(CSRC) || exit 1; \
 	done
+
+# The news lexicons (lua/glean/news/lexicon.lua): lists generated from
+# Debian's iso-codes, tzdata and wamerican, compiled with the hand-written
+# lists of data/lexicons/ into build/data/news.glz and words.glz.
+LEXICON_HAND = $(wildcard data/lexicons/*.tsv)
+LEXICON_DEB  = $(wildcard /usr/share/iso-codes/json/iso_3166-1.json \
+                 /usr/share/iso-codes/json/iso_3166-2.json /usr/share/iso-codes/json/iso_4217.json \
+                 /usr/share/zoneinfo/zone.tab /usr/share/dict/american-english)
+
+data: build/data/news.glz
+
+build/data/.generated: tools/gen_lexicons.lua lua/glean/json.lua $(LEXICON_DEB)
+	@mkdir -p build/data
+	@lua5.4 tools/gen_lexicons.lua gen build/data
+	@touch $@
+
+build/data/news.glz: build/data/.generated $(LEXICON_HAND) tools/gen_lexicons.lua \
+                     lua/glean/news/lexicon.lua lua/glean/gazetteer.lua build/$(PRIMARY)/glean/core.so
+	@lua5.4 tools/gen_lexicons.lua compile build/data
 
 gen:
 	lua5.4 tools/gen_unicode.lua $(UCD) csrc
@@ -117,10 +136,10 @@ valgrind: all
 # luarocks make, with the project-local config in .luarocks/ (Debian's lpeg
 # is declared as provided). TREE defaults to ./lua_modules.
 TREE ?= lua_modules
-install: deps
+install: deps data
 	luarocks --lua-version=5.4 make --tree=$(TREE) rockspec/glean-scm-1.rockspec
 
-demo: deps
+demo: deps data
 	@$(MAKE) --no-print-directory all
 	lua5.4 bin/glean tokenize examples/article.txt
 
