@@ -49,6 +49,7 @@ build = {
     ["glean.json"] = "lua/glean/json.lua",
     ["glean.news"] = "lua/glean/news/init.lua",
     ["glean.news.coref"] = "lua/glean/news/coref.lua",
+    ["glean.news.lexicon"] = "lua/glean/news/lexicon.lua",
     ["glean.news.report"] = "lua/glean/news/report.lua",
     ["glean.news.rules.entities"] = "lua/glean/news/rules/entities.lua",
     ["glean.news.rules.roles"] = "lua/glean/news/rules/roles.lua",
@@ -59,6 +60,11 @@ build = {
   },
   install = {
     bin = { glean = "bin/glean" },
+    -- the compiled lexicons (make data), beside glean/news/lexicon.lua
+    lua = {
+      ["glean.news.data.news"] = "build/data/news.glz",
+      ["glean.news.data.words"] = "build/data/words.glz",
+    },
   },
   copy_directories = { "examples" },
 }
