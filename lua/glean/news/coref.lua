@@ -66,11 +66,12 @@ end
 -- groups inside an organisation's or event's name ("the British consulate
 -- in Istanbul").
 local function collect(doc, is_mention)
-  local mentions, taken = {}, {}
+  local mentions, taken, owner = {}, {}, {}
   for label in pairs(LABELS) do
     for _, s in ipairs(doc:spans(label)) do
       if is_mention(s) then
         mentions[#mentions + 1] = new_mention(doc, s, label)
+        owner[s.first .. ":" .. s.last] = true
         -- "the Trump administration": a person's name may be found inside
         local mark = s.rule == "org_administration" and "ORG+PERSON" or label
         for i = s.first, s.last do taken[i] = taken[i] or mark end
@@ -82,7 +83,7 @@ local function collect(doc, is_mention)
       if s.rule == "lexicon" then
         local outer = taken[s.first]
         if (outer == "ORG" or outer == "ORG+PERSON" or outer == "MISC")
-           and taken[s.last] == outer then
+           and taken[s.last] == outer and not owner[s.first .. ":" .. s.last] then
           local m = new_mention(doc, s, label, "nested")
           m.nested = true
           mentions[#mentions + 1] = m

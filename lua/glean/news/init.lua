@@ -138,15 +138,14 @@ end
 -- Pipelines ----------------------------------------------------------------
 
 local function load_lexicon(opts)
-  local ok, lexicon = pcall(require, "glean.news.lexicon")
-  if not ok then return {} end
-  local loaded, err = lexicon.load(opts.data and { path = opts.data } or nil)
-  if not loaded then return nil, err end
-  local out = {}
-  for i, m in ipairs(loaded.matchers or loaded) do
-    out[i] = { m, name = "lexicon", overlap = "all" }
-  end
-  return out
+  local lexicon = require "glean.news.lexicon"
+  local lx, err = lexicon.load(opts.data and { path = opts.data } or nil)
+  if not lx then return nil, err end
+  -- every reading of a phrase ("Georgia": a country, a state, a name)
+  return {
+    { lx.news, name = "lexicon", overlap = "all" },
+    { lx.words, name = "lexicon", overlap = "all" },
+  }
 end
 
 -- A user gazetteer: TSV phrase<TAB>label[<TAB>key=value...], or a compiled

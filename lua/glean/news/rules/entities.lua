@@ -18,7 +18,7 @@
 -- Words -------------------------------------------------------------------
 
 -- Capitalised words that open sentences or clauses and are never names.
-local function_words = T.lower{
+local function_list = {
   "the", "a", "an", "and", "but", "or", "nor", "so", "yet", "if", "while", "when", "whilst",
   "as", "at", "in", "on", "for", "to", "of", "from", "by", "with", "without", "into", "onto",
   "this", "that", "these", "those", "he", "she", "it", "they", "we", "i", "you", "his",
@@ -33,6 +33,9 @@ local function_words = T.lower{
   "did", "will", "would", "can", "could", "may", "might", "must", "shall", "should",
   "mr", "mrs", "ms", "dr", "st", "speaking", "asked", "according",
 }
+local function_words = T.lower(function_list)
+local is_function_word = {}
+for _, w in ipairs(function_list) do is_function_word[w] = true end
 
 -- A token that can be a word of a name: capitalised (title case, or an
 -- acronym), and not a function word, a month, a weekday, a cue verb or an
@@ -47,13 +50,18 @@ local word = T.all(cap, -function_words,
 local particle = T.lower{ "de", "van", "von", "der", "den", "da", "di", "du", "del", "della",
                           "la", "le", "bin", "ibn", "al", "el", "dos", "das", "ter" }
 local hyphen = T.text{ "-", "‐" }
--- "Jean-Luc", "Al-Assad" stay one name word.
+-- "Jean-Luc", "Al-Assad" stay one name word. A name does not go on past
+-- the end of a line (a headline, a dateline, a table's row): every word
+-- but the last has no line break after it.
+local joins = -T.newline_after
 local nword = word * (hyphen * cap) ^ -1
-local name = nword * (particle ^ -2 * nword) ^ 0
-local full_name = nword * (particle ^ -2 * nword) ^ 1
--- "J." or "J" as a middle initial.
-local initial = T.all(T.upper, T.shape{ "X", "X." })
-local person_name = nword * (initial * T.text"." ^ -1) ^ -1 * (particle ^ -2 * nword) ^ 0
+local nword_on = T.all(word, joins) + word * hyphen * T.all(cap, joins)
+local particle_on = T.all(particle, joins)
+local name = (nword_on * particle_on ^ -2) ^ 0 * nword
+local full_name = (nword_on * particle_on ^ -2) ^ 1 * nword
+-- "J." or "J" as a middle initial: "George W. Bush".
+local initial = T.all(T.upper, T.shape{ "X", "X." }, joins) * T.all(T.text".", joins) ^ -1
+local person_name = (nword_on * initial ^ -1 * particle_on ^ -2) ^ 0 * nword
 
 local cue = T.span"CUE"
 local comma = T.text","
@@ -62,6 +70,13 @@ local possessive = T.text{ "'s", "’s", "'", "’" }
 
 -- The host's helper: is this match inside a headline set in capitals?
 local function not_caps(m, doc) return not news.caps_sentence(doc, m.first) end
+
+-- Names from lists count when written as names are (with a capital
+-- first: "Turkey" is a place, "turkey" is not; a number alone is no name).
+local function written_as_name(m, doc)
+  local t = doc[m.first]
+  return t.has_upper and not (m.first == m.last and is_function_word[t.lower])
+end
 
 -- Helpers for actions: the name alone becomes the span.
 local function person(key)
@@ -97,8 +112,8 @@ local people = {
         where = not_caps, action = person() },
   -- A known given name opens a name: "Donald Trump", "Marten Olsen".
   rule{ name = "person_given_name", priority = 3,
-        pattern = C("name", T.all(word, T.label"GIVEN_NAME") * initial ^ -1
-                            * (particle ^ -2 * nword) ^ 1),
+        pattern = C("name", T.all(word, T.label"GIVEN_NAME", joins) * initial ^ -1
+                            * (particle_on ^ -2 * nword_on) ^ 0 * particle_on ^ -2 * nword),
         where = not_caps, action = person() },
   -- Cue verbs: "Moore said", "said Per Lund", "Carter told reporters".
   rule{ name = "person_before_cue", priority = 2,
@@ -127,12 +142,13 @@ local people = {
 
 -- Words inside an organisation's name: "Bank of England", "Ministry of
 -- Foreign Affairs", "Procter & Gamble".
-local org_word = word + T.span"NORP" + T.span"LOC"
+local org_word = T.all(T.has_upper, -function_words, T.label{ "NORP", "LOC" }) + word
 local org_head = T.all(cap, T.label"ORG_HEAD")
 local org_of = T.lower{ "of", "for", "on" } * T.lower"the" ^ -1 * org_word ^ 1
 local organisations = {
   rule{ name = "org_lexicon", priority = 3,
-        pattern = C("name", T.span"ORG"), action = labelled("ORG") },
+        pattern = C("name", T.span"ORG"), where = written_as_name,
+        action = labelled("ORG") },
   -- "Secret Intelligence Service", "Ministry of Defence", "Bank of England".
   rule{ name = "org_head", priority = 4,
         pattern = C("name", (org_word + T.text"&") ^ 0 * org_head * (org_head + org_word) ^ 0
@@ -163,9 +179,11 @@ local organisations = {
 
 local places = {
   rule{ name = "loc_lexicon", priority = 3,
-        pattern = C("name", T.span"LOC"), action = labelled("LOC") },
+        pattern = C("name", T.span"LOC"), where = written_as_name,
+        action = labelled("LOC") },
   rule{ name = "norp_lexicon", priority = 3,
-        pattern = C("name", T.span"NORP"), action = labelled("NORP") },
+        pattern = C("name", T.span"NORP"), where = written_as_name,
+        action = labelled("NORP") },
   -- "the West", "the Middle East" (in the lexicon), "the ‘rest of the West’".
   rule{ name = "loc_the_west", priority = 2,
         pattern = T.lower"the" * C("name", T.text{ "West", "East", "North", "South" }),
@@ -188,9 +206,10 @@ local places = {
   -- Two or more capitalised words that nothing else explains: most often
   -- a person in news copy.
   rule{ name = "person_capitalised", priority = 0,
-        pattern = C("name", T.all(word, -T.label{ "LOC", "NORP", "ORG", "ORG_HEAD" }) * initial ^ -1
-                            * (particle ^ -2 * T.all(word, -T.label{ "ORG_HEAD", "NORP" })
-                               * (hyphen * cap) ^ -1) ^ 1),
+        pattern = C("name", T.all(word, joins, -T.label{ "LOC", "NORP", "ORG", "ORG_HEAD" })
+                            * initial ^ -1 * (particle_on ^ -2 * T.all(word, joins,
+                            -T.label{ "ORG_HEAD", "NORP" })) ^ 0 * particle_on ^ -2
+                            * T.all(word, -T.label{ "ORG_HEAD", "NORP" })),
         where = not_caps, action = person() },
 }
 
@@ -199,7 +218,7 @@ local user = {}
 for _, label in ipairs{ "PERSON", "ORG", "LOC", "NORP", "MISC" } do
   user[#user + 1] = rule{ name = "user_" .. label:lower(), priority = 9,
                           pattern = C("name", T.span(label, { source = "user" })),
-                          action = labelled(label) }
+                          where = written_as_name, action = labelled(label) }
 end
 
 local all = {}
