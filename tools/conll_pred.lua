@@ -22,7 +22,8 @@ for line in input:lines() do
       local kind = e.attrs and e.attrs.kind
       if TYPES[e.label] and kind ~= "description" then
         for _, m in ipairs(e.mentions) do
-          spans[#spans + 1] = { start = m.start, stop = m.stop, type = TYPES[e.label], text = m.text }
+          spans[#spans + 1] = { start = m.start, stop = m.stop, type = TYPES[e.label],
+                                text = m.text }
         end
       end
     end
