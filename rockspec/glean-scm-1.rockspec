@@ -50,6 +50,7 @@ build = {
     ["glean.news"] = "lua/glean/news/init.lua",
     ["glean.news.coref"] = "lua/glean/news/coref.lua",
     ["glean.news.lexicon"] = "lua/glean/news/lexicon.lua",
+    ["glean.news.quotes"] = "lua/glean/news/quotes.lua",
     ["glean.news.report"] = "lua/glean/news/report.lua",
     ["glean.news.rules.entities"] = "lua/glean/news/rules/entities.lua",
     ["glean.news.rules.roles"] = "lua/glean/news/rules/roles.lua",

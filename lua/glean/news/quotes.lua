@@ -1,0 +1,1063 @@
+--- Quotations for the news rules: the quote-mark scanner and the speaker
+-- helpers that `glean/news/rules/quotes.lua` uses.
+--
+-- The scanner pairs quotation marks over raw text: curly “ ” and ‘ ’,
+-- straight " and ', guillemets « » and ‹ ›, „ “ and mixtures (a curly
+-- opening mark closed by a straight one and the other way round). A single
+-- mark inside a double-quoted passage is a nested quote, not a quotation
+-- of its own. Apostrophes ("Putin’s", "don't", "’90s", "the Smiths’
+-- house") are never taken for quotation marks. A paragraph that opens a
+-- quote without closing it ends that quote at the paragraph's end; when
+-- the next paragraph opens with a mark, its quote is a continuation. An
+-- unbalanced mark never reaches past its paragraph.
+--
+-- The speaker helpers keep, per Doc, what the rule phases found (quotes,
+-- cue candidates, speakers) so that a later phase can pick the best cue
+-- for each quote, carry pronouns and continuations over to the most
+-- recent compatible speaker, and leave scare quotes without one.
+--
+-- @module glean.news.quotes
+-- @usage
+-- local quotes = require "glean.news.quotes"
+-- for _, q in ipairs(quotes.scan('“We will win,” she said.')) do
+--   print(q.start, q.stop, q.closed)   --> 1 21 true
+-- end
+
+local lpeg = require "lpeg"
+
+local type, error, ipairs, setmetatable = type, error, ipairs, setmetatable
+local byte, sub, find = string.byte, string.sub, string.find
+
+local M = {}
+
+-- Marks -------------------------------------------------------------------
+
+-- Each quotation mark: its family ("double" or "single") and its glyph
+-- role: "open", "close" or "either" (decided by the context).
+local MARKS = {
+  ['"'] = { "double", "either" }, ["'"] = { "single", "either" },
+  ["''"] = { "double", "either" },
+  ["\226\128\156"] = { "double", "open" },    -- “
+  ["\226\128\157"] = { "double", "close" },   -- ”
+  ["\226\128\158"] = { "double", "open" },    -- „
+  ["\226\128\159"] = { "double", "open" },    -- ‟
+  ["\194\171"] = { "double", "open" },        -- «
+  ["\194\187"] = { "double", "close" },       -- »
+  ["\226\128\152"] = { "single", "open" },    -- ‘
+  ["\226\128\153"] = { "single", "close" },   -- ’
+  ["\226\128\154"] = { "single", "open" },    -- ‚
+  ["\226\128\185"] = { "single", "open" },    -- ‹
+  ["\226\128\186"] = { "single", "close" },   -- ›
+}
+M.MARKS = MARKS
+
+-- The mark at byte i (its text), if any.
+local function mark_at(text, i)
+  local b = byte(text, i)
+  if b == 39 and byte(text, i + 1) == 39 then return "''" end   -- '' (typewriter double)
+  if b == 34 or b == 39 then return sub(text, i, i) end
+  if b == 194 then
+    local m = sub(text, i, i + 1)
+    if MARKS[m] then return m end
+  elseif b == 226 then
+    local m = sub(text, i, i + 2)
+    if MARKS[m] then return m end
+  end
+  return nil
+end
+
+-- Character classes of the bytes around a mark. ASCII is decided by the
+-- byte; a multi-byte character by its first byte, with the few
+-- punctuation characters that matter recognised whole.
+local function is_space_byte(b) return b == 32 or (b >= 9 and b <= 13) end
+local OPENING = { [40] = true, [91] = true, [123] = true, [60] = true }      -- ( [ { <
+local CLOSING_PUNCT = {                                                       -- . , ; : ! ? ) ] }
+  [46] = true, [44] = true, [59] = true, [58] = true, [33] = true, [63] = true,
+  [41] = true, [93] = true, [125] = true,
+}
+local DASHES = { ["\226\128\147"] = true, ["\226\128\148"] = true }           -- – —
+local NBSP = "\194\160"
+
+local function is_alnum_byte(b)
+  return b and ((b >= 48 and b <= 57) or (b >= 65 and b <= 90) or (b >= 97 and b <= 122)
+                or b >= 192)
+end
+
+-- What precedes byte i: "space" (start, whitespace, an opening bracket, a
+-- dash or another opening mark), "word" or "punct".
+local function before(text, i)
+  if i <= 1 then return "space" end
+  local b = byte(text, i - 1)
+  if is_space_byte(b) or OPENING[b] then return "space" end
+  if b < 128 then
+    if is_alnum_byte(b) then return "word" end
+    if b == 45 or b == 47 then return "space" end                  -- - /
+    return "punct"
+  end
+  -- a multi-byte character: find its first byte
+  local j = i - 1
+  while j > 1 and byte(text, j) >= 128 and byte(text, j) < 192 do j = j - 1 end
+  local ch = sub(text, j, i - 1)
+  if DASHES[ch] or ch == NBSP then return "space" end
+  local m = MARKS[ch]
+  if m and m[2] == "open" then return "space" end
+  if m then return "punct" end
+  return "word"
+end
+
+-- What follows the mark ending at byte e: "space" (end, whitespace),
+-- "punct" (closing punctuation, a dash, another mark) or "word".
+local function after(text, e)
+  local b = byte(text, e + 1)
+  if not b or is_space_byte(b) then return "space" end
+  if b < 128 then
+    if CLOSING_PUNCT[b] or b == 45 then return "punct" end
+    if b == 34 or b == 39 then return "punct" end
+    if is_alnum_byte(b) then return "word" end
+    return "punct"
+  end
+  local ch = sub(text, e + 1, e + 3)
+  if DASHES[ch] or MARKS[ch] or MARKS[sub(ch, 1, 2)] then return "punct" end
+  if sub(ch, 1, 2) == NBSP then return "space" end
+  if ch == "\226\128\166" then return "punct" end                  -- …
+  return "word"
+end
+
+-- Contractions that begin with an apostrophe.
+local ELISIONS = { em = true, n = true, tis = true, twas = true, til = true, cause = true,
+                   s = true, t = true, d = true, ll = true, re = true, ve = true, m = true,
+                   bout = true, round = true, nuff = true, cos = true }
+
+-- The word (ASCII letters) that starts at byte i, in lower case.
+local function word_at(text, i)
+  local w = text:match("^[%a]+", i)
+  return w and w:lower()
+end
+
+-- The role of the mark m at i..e in its context: "open", "close", "either"
+-- or nil (an apostrophe, or a mark between spaces that pairs with
+-- nothing).
+local function role(text, m, i, e)
+  local info = MARKS[m]
+  local family, glyph = info[1], info[2]
+  local pre, post = before(text, i), after(text, e)
+  local open_ctx = pre == "space" and post ~= "space"
+  local close_ctx = pre ~= "space" and post ~= "word"
+  if family == "single" then
+    local nb = byte(text, e + 1)
+    -- letters on both sides: an apostrophe (Putin’s, don't, rock'n'roll)
+    if pre == "word" and post == "word" then return nil end
+    if glyph == "close" or m == "'" then
+      -- before digits ("’90s") or an elision ("’em", "'tis"): an apostrophe
+      if pre ~= "word" and nb and nb >= 48 and nb <= 57 then return nil end
+      if pre ~= "word" and ELISIONS[word_at(text, e + 1) or ""] then return nil end
+    end
+    if glyph == "close" then
+      if close_ctx then return "close" end
+      return nil                    -- ’ opening a word is an elision
+    end
+    if glyph == "open" then
+      if open_ctx or (pre == "punct" and post == "word") then return "open" end
+      if close_ctx then return "close" end
+      return nil
+    end
+    -- the straight single mark
+    if open_ctx then return "open" end
+    if close_ctx then return "close" end
+    return nil
+  end
+  -- double marks
+  if glyph == "open" then
+    if close_ctx and not open_ctx and post ~= "punct" then return "close" end
+    if close_ctx and not open_ctx then return "either" end
+    if pre == "space" and post == "space" then return nil end
+    return "open"
+  elseif glyph == "close" then
+    if open_ctx and not close_ctx then return "open" end
+    if pre == "space" and post == "space" then return nil end
+    return "close"
+  end
+  if open_ctx and not close_ctx then return "open" end
+  if close_ctx and not open_ctx then return "close" end
+  if pre == "space" and post == "space" then return "float" end
+  return "either"
+end
+
+-- Paragraphs --------------------------------------------------------------
+
+-- Is the text hard-wrapped (most lines of a similar, moderate length)? Then
+-- only blank lines separate paragraphs; otherwise every line break does.
+local function hard_wrapped(text)
+  local lines, wrapped = 0, 0
+  for line in text:gmatch("[^\n]+") do
+    if line:find("%S") then
+      lines = lines + 1
+      if #line >= 40 and #line <= 100 then wrapped = wrapped + 1 end
+    end
+  end
+  return lines >= 5 and wrapped >= 0.8 * lines
+end
+
+--- The paragraphs of a text: an array of `{start, stop}` (byte offsets;
+-- `stop` is the last non-space byte). A blank line separates paragraphs;
+-- so does a single line break, unless the text is hard-wrapped.
+-- @tparam string text
+-- @treturn {table,...}
+-- @usage for _, p in ipairs(quotes.paragraphs(text)) do print(p.start, p.stop) end
+local function paragraphs(text)
+  local out, pos, n = {}, 1, #text
+  local sep = hard_wrapped(text) and "\n[ \t\r\f\v]*\n" or "\n"
+  while pos <= n do
+    local s = find(text, "%S", pos)
+    if not s then break end
+    local brk, brk_end = find(text, sep, s)
+    local e = brk and brk - 1 or n
+    local last = e
+    while last > s and is_space_byte(byte(text, last)) do last = last - 1 end
+    out[#out + 1] = { start = s, stop = last }
+    if not brk then break end
+    pos = brk_end + 1
+  end
+  return out
+end
+M.paragraphs = paragraphs
+
+-- The marks of text between start and stop: an array of {i, e, mark,
+-- family, role}.
+local MARK_FIRST = "[\"'\194\226]"
+local function marks_in(text, start, stop)
+  local out, pos = {}, start
+  while true do
+    local i = find(text, MARK_FIRST, pos)
+    if not i or i > stop then break end
+    local m = mark_at(text, i)
+    if m then
+      local e = i + #m - 1
+      local r = role(text, m, i, e)
+      if r then out[#out + 1] = { i = i, e = e, mark = m, family = MARKS[m][1], role = r } end
+      pos = e + 1
+    else
+      pos = i + 1
+    end
+  end
+  return out
+end
+
+-- The last non-space byte before i (and not before lo).
+local function trim_back(text, i, lo)
+  while i > lo and is_space_byte(byte(text, i)) do i = i - 1 end
+  return i
+end
+
+-- Scanning ----------------------------------------------------------------
+
+local MAX_SINGLE = 600      -- bytes: a single-quoted passage longer than this is not one
+
+--- Finds the top-level quotations of a text.
+-- Each quotation is a table `{start, stop, open, close, closed, continues,
+-- family}`: byte offsets (1-based, inclusive) covering its marks, the
+-- opening and closing marks (`close` is nil when the paragraph ended
+-- first), `closed` (whether a closing mark ends it), `continues` (it
+-- re-opens a quote that the previous paragraph left open) and `family`
+-- ("double" or "single"). Nested quotes are not listed.
+-- @tparam string text
+-- @treturn {table,...} in text order
+-- @usage for _, q in ipairs(quotes.scan(text)) do print(text:sub(q.start, q.stop)) end
+function M.scan(text)
+  if type(text) ~= "string" then
+    error("bad argument #1 to 'scan' (string expected, got " .. type(text) .. ")", 2)
+  end
+  local out = {}
+  local paras = paragraphs(text)
+  local carried = false       -- the previous paragraph left a quote open
+  for _, p in ipairs(paras) do
+    local marks = marks_in(text, p.start, p.stop)
+    local found = {}          -- this paragraph's quotes
+    local open = nil          -- the pending double opening mark
+    local open_continues = false
+    -- a paragraph opening with a mark after an open one continues it
+    local first = marks[1]
+    local continues_here = carried and first and first.i == p.start
+                           and first.family == "double" and first.role ~= "close"
+    for k, mk in ipairs(marks) do
+      if mk.family == "double" then
+        if not open then
+          if mk.role == "open" or mk.role == "either" then
+            open = mk
+            open_continues = continues_here and k == 1
+          elseif carried and #found == 0 and mk.role == "close" then
+            -- a quote carried over without a new opening mark: from the
+            -- paragraph's start to this mark
+            found[#found + 1] = { start = p.start, stop = mk.e, open = nil, close = mk.mark,
+                                  closed = true, continues = true, family = "double" }
+          end
+        elseif mk.role == "close" or mk.role == "either" or mk.role == "float" then
+          found[#found + 1] = { start = open.i, stop = mk.e, open = open.mark, close = mk.mark,
+                                closed = true, continues = open_continues, family = "double" }
+          open, open_continues = nil, false
+        else
+          -- an opening mark while a quote is open: the earlier mark was
+          -- never closed; it ends before this one
+          local stop = trim_back(text, mk.i - 1, open.i)
+          if stop > open.e then
+            found[#found + 1] = { start = open.i, stop = stop, open = open.mark, close = nil,
+                                  closed = false, continues = open_continues, family = "double" }
+          end
+          open, open_continues = mk, false
+        end
+      end
+    end
+    carried = false
+    if open then
+      -- left open at the paragraph's end: the quote stops there
+      if p.stop > open.e then
+        found[#found + 1] = { start = open.i, stop = p.stop, open = open.mark, close = nil,
+                              closed = false, continues = open_continues, family = "double" }
+        carried = true
+      end
+    end
+    -- single marks outside the double-quoted passages
+    local k, nm = 1, #marks
+    local fi = 1
+    while k <= nm do
+      local mk = marks[k]
+      while found[fi] and found[fi].stop < mk.i do fi = fi + 1 end
+      local inside = found[fi] and found[fi].start <= mk.i and mk.i <= found[fi].stop
+      if mk.family == "single" and mk.role == "open" and not inside then
+        -- the first closing single mark after it, in the paragraph, not
+        -- crossing a double-quoted passage
+        local limit = found[fi] and found[fi].start or p.stop + 1
+        local j = k + 1
+        local close = nil
+        while j <= nm and marks[j].i < limit and marks[j].i - mk.i <= MAX_SINGLE do
+          local c = marks[j]
+          if c.family == "single" and (c.role == "close" or c.role == "either") then
+            close = c
+            break
+          end
+          j = j + 1
+        end
+        if close and close.i > mk.e + 1 then
+          found[#found + 1] = { start = mk.i, stop = close.e, open = mk.mark, close = close.mark,
+                                closed = true, continues = false, family = "single" }
+          k = j + 1
+        else
+          k = k + 1
+        end
+      else
+        k = k + 1
+      end
+    end
+    table.sort(found, function(a, b) return a.start < b.start end)
+    for _, q in ipairs(found) do out[#out + 1] = q end
+  end
+  return out
+end
+
+-- The scanner as an LPeg pattern for a text rule ---------------------------
+
+-- One document's quotes by start byte, for the last text seen.
+local last_text, last_by_start = nil, nil
+
+local function quotes_by_start(text)
+  if text ~= last_text then
+    local by = {}
+    for _, q in ipairs(M.scan(text)) do by[q.start] = q end
+    last_text, last_by_start = text, by
+  end
+  return last_by_start
+end
+
+--- An LPeg pattern that matches a whole top-level quotation where one
+-- starts (as `scan` finds them), with the quotation's table as its
+-- capture: the pattern of the QUOTE text rule.
+-- @usage rule{ name = "quote", label = "QUOTE", pattern = quotes.pattern }
+M.pattern = #lpeg.S("\"'\194\226") * lpeg.Cmt(lpeg.P(true), function(s, i)
+  local q = quotes_by_start(s)[i]
+  if not q then return false end
+  return q.stop + 1, q
+end)
+
+-- Speakers ----------------------------------------------------------------
+
+-- What the rule phases found in each Doc (weak keys: it goes with the Doc):
+-- quotes = {span, ...} in text order, quote_at = first token -> span,
+-- cands = span -> {candidate, ...}, ents = first token -> {last, label},
+-- speakers = {span, ...} in the order made, speaker_at = "first:last" ->
+-- span, info = span -> {speaker, antecedent}.
+local state = setmetatable({}, { __mode = "k" })
+
+local function doc_state(doc)
+  local s = state[doc]
+  if not s then
+    s = { quotes = {}, quote_at = {}, cands = {}, ents = {}, speakers = {}, speaker_at = {},
+          info = {} }
+    state[doc] = s
+  end
+  return s
+end
+
+local function set(list)
+  local t = {}
+  for w in list:gmatch("%S+") do t[w] = true end
+  return t
+end
+
+local lower = string.lower
+
+-- Words before a noun that open a description ("the newspaper", "several
+-- NATO leaders").
+local DETERMINERS = set[[the a an this that these those his her their its our my your
+  several many some few most all both each every other another one two three four five six
+  seven eight nine ten dozens hundreds numerous various multiple such no any]]
+local PRONOUNS = { he = "he", she = "he", i = "he", they = "they", we = "they",
+                   it = "it", you = "they" }
+-- Words that end a subject when reading back from the cue.
+local BREAKERS = set[[that which who whom whose when where while whereas because although
+  though if but and or nor so as after before since until than then also in on at during with
+  without via to from by into about over under against among between upon once even just
+  only still yet however meanwhile now later earlier said says is was are were be been
+  being has have had do does did not never what how why]]
+local PREPOSITIONS = set[[in on at through from during with by into over under after before
+  near across outside inside around along behind beyond throughout toward towards]]
+-- Words that end a speaker named after its cue ("said Mr. Smith in a
+-- statement", "said Smith on Tuesday").
+local CUTS = set[[in on at during after before when while as last this that to who which
+  whose yesterday today tonight earlier later monday tuesday wednesday thursday friday
+  saturday sunday and but because via with according referring speaking adding noting
+  citing explaining]]
+-- Auxiliaries and adverbs between a speaker and its cue ("has reiterated",
+-- "also said").
+local AUX = set[[has have had also later then would will once previously again further
+  recently just was is were are quickly repeatedly reportedly publicly privately tuesday
+  monday wednesday thursday friday saturday sunday yesterday today earlier never often
+  frequently]]
+M.AUX = AUX
+local WEEKDAYS = set[[monday tuesday wednesday thursday friday saturday sunday]]
+-- Small words that may sit inside a name ("Secretary of State John Kerry").
+local NAME_GLUE = set[[of the for and & de del der van von la le al bin da di du]]
+
+local function is_cap(t)
+  local b = byte(t, 1)
+  if not b then return false end
+  if b >= 65 and b <= 90 then return true end
+  if b == 195 then local c = byte(t, 2); return c and c >= 128 and c <= 158 end
+  if b >= 48 and b <= 57 then return byte(t, 2) ~= nil and find(t, "%u") ~= nil end  -- "G7" no
+  return false
+end
+
+local function is_word(t) return find(t, "[%w\128-\255]") ~= nil and not MARKS[t] end
+
+local function is_sep(t)
+  return t == "," or t == ";" or t == "\226\128\148" or t == "\226\128\147" or t == "--"
+end
+
+-- The tokens first..last as an array of {i, text, low}.
+local function tokens(doc, first, last)
+  local out = {}
+  if not first or not last then return out end
+  for i = first, last do
+    local t = doc:text(i, i)
+    out[#out + 1] = { i = i, text = t, low = lower(t) }
+  end
+  return out
+end
+
+-- Without parenthesised parts: "Sen. Smith (D-Mass.)" -> "Sen. Smith".
+local function drop_parens(ts)
+  local out, depth = {}, 0
+  for _, t in ipairs(ts) do
+    if t.text == "(" or t.text == "[" then depth = depth + 1
+    elseif (t.text == ")" or t.text == "]") and depth > 0 then depth = depth - 1
+    elseif depth == 0 then out[#out + 1] = t end
+  end
+  return out
+end
+
+-- Splits tokens at commas, semicolons and dashes; drops empty parts and
+-- parts without a letter ("Smith, 82, said").
+local function segments(ts)
+  local segs, cur = {}, {}
+  for _, t in ipairs(drop_parens(ts)) do
+    if is_sep(t.text) then
+      if #cur > 0 then segs[#segs + 1] = cur end
+      cur = {}
+    else
+      cur[#cur + 1] = t
+    end
+  end
+  if #cur > 0 then segs[#segs + 1] = cur end
+  local out = {}
+  for _, sg in ipairs(segs) do
+    local letters = false
+    for _, t in ipairs(sg) do if find(t.text, "%a") then letters = true end end
+    if letters then out[#out + 1] = sg end
+  end
+  return out
+end
+
+-- Is this run of tokens a name: capitalised at both ends, mostly
+-- capitalised, short, not opened by a determiner or a preposition?
+local function name_like(sg)
+  local n = #sg
+  if n == 0 or n > 7 then return false end
+  local first, last = sg[1], sg[n]
+  if not is_cap(first.text) or DETERMINERS[first.low] or BREAKERS[first.low] then return false end
+  if not is_cap(last.text) then return false end
+  local caps = 0
+  for _, t in ipairs(sg) do if is_cap(t.text) then caps = caps + 1 end end
+  return caps * 2 >= n
+end
+
+--- The kind of a speaker mention: "pronoun", "name" or "description".
+-- @tparam {string,...} words the words of the mention
+-- @treturn string
+-- @usage quotes.speaker_kind{"several", "NATO", "leaders"}   --> "description"
+function M.speaker_kind(words)
+  local n = #words
+  if n == 0 then return nil end
+  local low1 = lower(words[1])
+  if n == 1 and PRONOUNS[low1] then return "pronoun" end
+  if DETERMINERS[low1] then
+    for k = 2, n do
+      local w = words[k]
+      if not is_cap(w) and not NAME_GLUE[lower(w)] and is_word(w) and not find(w, "^[’']") then
+        return "description"
+      end
+    end
+    return "name"
+  end
+  if is_cap(words[n]) then return "name" end
+  return "description"
+end
+
+local function kind_of(sg)
+  local words = {}
+  for k, t in ipairs(sg) do words[k] = t.text end
+  return M.speaker_kind(words)
+end
+
+-- The noun phrase that ends a run of tokens (read back from its end): a
+-- name (capitalised words, with "of", "the" ... inside), or a description
+-- back to its determiner ("a spokesman for the campaign"), or a pronoun.
+local function tail_np(sg)
+  local n = #sg
+  while n > 0 and not is_word(sg[n].text) do n = n - 1 end
+  if n == 0 then return nil end
+  local last = sg[n]
+  if PRONOUNS[last.low] then return { last } end
+  local k = n
+  if is_cap(last.text) and not WEEKDAYS[last.low] then
+    -- a run of capitalised words (and glue between them)
+    while k > 1 do
+      local t = sg[k - 1]
+      if is_cap(t.text) and not BREAKERS[t.low] then k = k - 1
+      elseif NAME_GLUE[t.low] and k > 2 and is_cap(sg[k - 2].text) and not BREAKERS[sg[k - 2].low]
+      then k = k - 1
+      elseif find(t.text, "^[’']s$") and k > 2 then k = k - 1
+      else break end
+    end
+    -- "The", "A" opening it belongs to the phrase
+    while k > 1 and DETERMINERS[sg[k - 1].low] do k = k - 1 end
+    while k < n and (BREAKERS[sg[k].low] and not DETERMINERS[sg[k].low]) do k = k + 1 end
+  else
+    local count = 1
+    while k > 1 and count < 10 do
+      local t = sg[k - 1]
+      if DETERMINERS[t.low] then
+        k = k - 1
+        -- "a spokesman for the campaign": go on over "for", "of", "at"
+        local p = sg[k - 1]
+        if p and (p.low == "of" or p.low == "for" or p.low == "at" or p.low == "with") and k > 2
+           and not BREAKERS[sg[k - 2].low] then
+          k = k - 1
+        else
+          break
+        end
+      elseif BREAKERS[t.low] and not (t.low == "of" or t.low == "for") or not is_word(t.text)
+             and not find(t.text, "^[’']s$") and t.text ~= "-" then
+        break
+      else
+        k = k - 1
+      end
+      count = count + 1
+    end
+    while k < n and BREAKERS[sg[k].low] do k = k + 1 end
+  end
+  local out = {}
+  for j = k, n do out[#out + 1] = sg[j] end
+  if #out == 1 and (BREAKERS[out[1].low] or DETERMINERS[out[1].low]) then return nil end
+  return out
+end
+
+
+-- The noun phrase that opens a clause (the subject of "X attacked Y,
+-- saying ..."): of the comma segments, the first that does not open with a
+-- preposition or a conjunction; its leading name, pronoun or description.
+local function lead_np(ts)
+  for _, sg in ipairs(segments(ts)) do
+    local k = 1
+    while sg[k] and (sg[k].low == "and" or sg[k].low == "but" or sg[k].low == "so"
+                     or sg[k].low == "then" or sg[k].low == "also") do k = k + 1 end
+    local t = sg[k]
+    if t and not (BREAKERS[t.low] and not DETERMINERS[t.low]) then
+      if PRONOUNS[t.low] then return { t } end
+      local out = { t }
+      if DETERMINERS[t.low] then
+        for j = k + 1, math.min(#sg, k + 4) do
+          local u = sg[j]
+          if BREAKERS[u.low] or not is_word(u.text) then break end
+          out[#out + 1] = u
+        end
+        return out
+      end
+      if is_cap(t.text) then
+        local j = k + 1
+        while sg[j] and (is_cap(sg[j].text) or find(sg[j].text, "^[’']s$")
+                         or (NAME_GLUE[sg[j].low] and sg[j + 1] and is_cap(sg[j + 1].text))) do
+          out[#out + 1] = sg[j]
+          j = j + 1
+        end
+        return out
+      end
+      return out
+    end
+  end
+  return nil
+end
+
+-- The speaker of a cue that follows it (the subject): of the comma
+-- segments before the cue, the last one's closing noun phrase, or the
+-- name before it when the last one is an apposition ("Sir Jane Doe, the
+-- head of X, warned") or a relative clause ("Smith, who ..., said").
+local function subject_of(ts)
+  local segs = segments(ts)
+  local n = #segs
+  if n == 0 then return nil end
+  local last, prev = segs[n], segs[n - 1]
+  if prev then
+    local w = last[1].low
+    if w == "who" or w == "which" or w == "whose" then return tail_np(prev) end
+    -- "Hillary Clinton, at a later press gaggle, said": an adverbial
+    if BREAKERS[w] and not DETERMINERS[w] then return tail_np(prev) end
+    if kind_of(last) == "description" and DETERMINERS[w] and name_like(prev) then
+      return prev
+    end
+  end
+  local np = tail_np(last)
+  -- "Protesters marching through the streets chanted": the head comes first
+  if np and np[1].i > last[1].i then
+    local k = 1
+    while last[k] ~= np[1] do k = k + 1 end
+    if PREPOSITIONS[last[k - 1].low] then return lead_np(last) or np end
+  end
+  return np
+end
+
+-- The speaker named after its cue ("said Mr. Smith, an economist"): the
+-- first comma segment, up to a word that ends it ("in a statement").
+local function object_of(ts)
+  local segs = segments(ts)
+  local sg = segs[1]
+  if not sg then return nil end
+  if PRONOUNS[sg[1].low] then return { sg[1] } end
+  local out = {}
+  for k, t in ipairs(sg) do
+    if k > 1 and CUTS[t.low] then break end
+    if k == 1 and BREAKERS[t.low] and not DETERMINERS[t.low] then return nil end
+    out[#out + 1] = t
+  end
+  if #out > 8 then return nil end
+  return out
+end
+
+-- Quotes -----------------------------------------------------------------
+
+--- Records a QUOTE span made by the quote rule (its action), with the
+-- scanner's findings as attributes (`continues`, `closed = false`).
+-- @tparam Match m the match of the quote rule
+-- @tparam Doc doc
+-- @usage action = function(m, doc) quotes.add_quote(m, doc) end
+function M.add_quote(m, doc)
+  local span = m.span
+  if not span then error("bad argument #1 to 'add_quote' (the quote rule must have a label)", 2) end
+  local q = m.values and m.values[1]
+  if type(q) == "table" then
+    if q.continues then span.attrs.continues = true end
+    if not q.closed then span.attrs.closed = false end
+  end
+  local s = doc_state(doc)
+  s.quotes[#s.quotes + 1] = span
+  s.quote_at[span.first] = span
+  return span
+end
+
+--- Records an entity span (PERSON, ORG, ...) that a speaker may overlap.
+-- @tparam Match m a match over one entity span
+-- @tparam string label its label
+-- @tparam Doc doc
+-- @usage action = function(m, doc) quotes.add_entity(m, "PERSON", doc) end
+function M.add_entity(m, label, doc)
+  doc_state(doc).ents[m.first] = { last = m.last, label = label }
+end
+
+-- The label of an entity overlapping tokens first..last, if any.
+local function entity_label(s, first, last)
+  for i = first - 4, last do
+    local e = s.ents[i]
+    if e and e.last >= first then return e.label end
+  end
+  return nil
+end
+
+local function trim_cue_aux(ts)
+  -- auxiliaries between the subject and the cue belong to the cue
+  local aux = {}
+  while #ts > 0 and AUX[ts[#ts].low] do
+    table.insert(aux, 1, ts[#ts].text)
+    ts[#ts] = nil
+  end
+  return aux
+end
+
+-- The last content character of a quote: "," in “We will,” and so on.
+local function content_end(doc, q)
+  local i = q.last
+  if doc:text(i, i) and MARKS[doc:text(i, i)] then i = i - 1 end
+  return i >= q.first and doc:text(i, i) or ""
+end
+
+local subject_candidate
+-- Subjects that name no one: "There is “…”", "It was “…”".
+local EMPTY_SUBJECTS = set"there it this that here what"
+
+-- Words after a cue that show it has an object of its own ("he urged North
+-- Korea to ...") rather than closing a reporting clause ("he said on
+-- Tuesday", "he said.").
+local CLAUSE_END = set[[in on at during to that of after before while last this yesterday
+  today tonight monday tuesday wednesday thursday friday saturday sunday earlier later when
+  as adding noting saying according from via]]
+local TELL = set[[told tell tells telling asked ask asks asking]]
+
+-- Does the text between two byte offsets hold a line break?
+local function broken(doc, from, to)
+  if to < from then return false end
+  return find(sub(doc:source(), from, to), "\n") ~= nil
+end
+
+-- Drops the tokens of a region up to its last line break.
+local function after_break(doc, ts)
+  local text = doc:source()
+  for k = #ts, 2, -1 do
+    local _, prev_stop = doc:token(ts[k - 1].i)
+    local start = doc:token(ts[k].i)
+    if find(sub(text, prev_stop + 1, start - 1), "\n") then
+      local out = {}
+      for j = k, #ts do out[#out + 1] = ts[j] end
+      return out
+    end
+  end
+  return ts
+end
+
+-- Does token i open a sentence?
+local function sentence_start(doc, i)
+  if i <= 1 then return true end
+  local t = doc:text(i - 1, i - 1)
+  if t == "." or t == "!" or t == "?" then return true end
+  local _, stop = doc:token(i - 1)
+  return broken(doc, stop + 1, doc:token(i) - 1)
+end
+
+-- With no cue: the subject of a sentence whose verb governs the quote
+-- ("Cruz exhorted Republicans to “vote your conscience”"), when it is a
+-- name or a pronoun followed by a verb-like word.
+subject_candidate = function(doc, s, q, region)
+  if #region == 0 or not sentence_start(doc, region[1].i) then return nil end
+  local np = lead_np(region)
+  if not np then return nil end
+  local kind = kind_of(np)
+  if kind == "description" or #np == 1 and EMPTY_SUBJECTS[np[1].low] then return nil end
+  for _, t in ipairs(np) do if find(t.text, "^[’']s$") then return nil end end
+  local nxt = np[#np].i + 1
+  if nxt >= q.first then return nil end
+  local w = doc:text(nxt, nxt)
+  local lw = lower(w)
+  if not is_word(w) or is_cap(w) or DETERMINERS[lw] or BREAKERS[lw] and not AUX[lw] then
+    return nil
+  end
+  local list = s.cands[q] or {}
+  s.cands[q] = list
+  list[#list + 1] = { how = "subject", first = np[1].i, last = np[#np].i, cue = w, dist = 20 }
+  return list[#list]
+end
+
+--- Records what a cue rule found for a quote. `how` says where the speaker
+-- is: "after" (the subject of a cue after the quote: "“…,” X said"),
+-- "inverted" ("“…,” said X"), "before" ("X said … “…”"), "participle"
+-- (the subject of the clause before "…, saying “…”"), "colon" (the
+-- subject of the clause before "…: “…”"), "according" ("according to X"
+-- before or after the quote). The match has captures `quote`, `cue`
+-- (except for "colon"), `region` (where the speaker is) and, for "before"
+-- and "participle", `mid` (what lies between the cue and the quote).
+-- @tparam Match m
+-- @tparam Doc doc
+-- @tparam string how
+-- @treturn table|nil the candidate `{how, first, last, cue, dist}`
+-- @usage action = function(m, doc) quotes.candidate(m, doc, "after") end
+function M.candidate(m, doc, how)
+  local s = doc_state(doc)
+  local qc = m.captures.quote
+  local q = qc and s.quote_at[qc.first]
+  if not q then return nil end
+  local rc, cc, mc = m.captures.region, m.captures.cue, m.captures.mid
+  local region = rc and tokens(doc, rc.first, rc.last) or {}
+  local cue = cc and tokens(doc, cc.first, cc.last) or {}
+  local mid = mc and tokens(doc, mc.first, mc.last) or {}
+  local cue_word = cue[#cue] and cue[#cue].low or ""
+  local participle = find(cue_word, "ing$") ~= nil
+  local after_quote = rc and rc.first > q.last
+  if after_quote then
+    -- nothing after the quote across a line break
+    local last = cc and cc.last > rc.last and cc.last or rc.last
+    local _, stop = doc:token(last)
+    if broken(doc, q.stop + 1, stop) then return nil end
+  else
+    region = after_break(doc, region)
+    -- a colon may end the paragraph that introduces a quote
+    local limit = q.start - 1
+    if q.first > 1 and doc:text(q.first - 1, q.first - 1) == ":" then
+      limit = doc:token(q.first - 1)
+    end
+    if #region > 0 and broken(doc, doc:token(region[1].i), limit) then return nil end
+  end
+  if how == "subject" then return subject_candidate(doc, s, q, region) end
+  -- "X attacked Y, saying “…”" is the participle rule's; "X asking “…”"
+  -- and "“…,” X said" are not
+  if participle and (how == "after" or how == "before" and region[#region]
+                     and region[#region].text == ",") then
+    return nil
+  end
+  -- a cue used as a noun: "his tweets", "the reports"
+  local before_cue = cc and cc.first > 1 and lower(doc:text(cc.first - 1, cc.first - 1))
+  if before_cue and (DETERMINERS[before_cue] and before_cue ~= "that" or find(before_cue, "^[’']s$")
+                     or before_cue == "-") then
+    return nil
+  end
+  local cue_words, speaker = {}
+  if how == "byline" then
+    speaker, cue = object_of(region), {}
+  elseif how == "inverted" or how == "according" then
+    speaker = object_of(region)
+  elseif how == "participle" or how == "colon" then
+    speaker = lead_np(region)
+  else
+    cue_words = trim_cue_aux(region)
+    speaker = subject_of(region)
+  end
+  if not speaker or #speaker == 0 then return nil end
+  for _, t in ipairs(cue) do cue_words[#cue_words + 1] = t.text end
+  if mid[1] and mid[1].low == "that" and (how == "before" or how == "participle") then
+    cue_words[#cue_words + 1] = "that"
+  end
+  local dist = 0
+  local ends = content_end(doc, q)
+  if how == "before" or how == "participle" or how == "according" and not after_quote then
+    for _, t in ipairs(how == "according" and region or mid) do
+      if is_word(t.text) and t.low ~= "that" then dist = dist + 1 end
+    end
+    if how == "according" then dist = dist - #speaker end
+    if ends == "," then dist = dist + 0.5 end
+    if how == "participle" then dist = dist + 0.25 end
+  elseif how == "after" then
+    for _, t in ipairs(region) do
+      if t.i >= speaker[1].i then break end
+      if is_word(t.text) then dist = dist + 1 end
+    end
+    if ends == "." then dist = dist + 1.5 end
+    -- a cue with an object of its own reports something else
+    local nxt = cc and cc.last < #doc and doc:text(cc.last + 1, cc.last + 1)
+    if nxt and is_word(nxt) and not CLAUSE_END[lower(nxt)] and not TELL[cue_word] then
+      dist = dist + 6
+    end
+  elseif how == "colon" then
+    dist = 5
+  elseif how == "byline" then
+    dist = 1
+  else
+    for _, t in ipairs(mid) do if is_word(t.text) then dist = dist + 1 end end
+    if ends == "." then dist = dist + 1.5 end
+  end
+  local list = s.cands[q] or {}
+  s.cands[q] = list
+  list[#list + 1] = { how = how, first = speaker[1].i, last = speaker[#speaker].i,
+                      cue = #cue_words > 0 and table.concat(cue_words, " ") or nil, dist = dist }
+  return list[#list]
+end
+
+-- Does the quote open a sentence (or a paragraph)?
+local function opens_sentence(doc, s, q)
+  local p = q.first - 1
+  if p < 1 then return true end
+  local _, pstop = doc:token(p)
+  local qstart = doc:token(q.first)
+  local text = doc:source()
+  if find(sub(text, pstop + 1, qstart - 1), "\n") then return true end
+  local t = doc:text(p, p)
+  if t == "." or t == "!" or t == "?" or t == ":" or t == "\226\128\166" then return true end
+  -- right after another quote that ended a sentence
+  for k = #s.quotes, 1, -1 do
+    local other = s.quotes[k]
+    if other.last == p then
+      local e = content_end(doc, other)
+      return e == "." or e == "!" or e == "?" or e == ","
+    end
+    if other.last < p then break end
+  end
+  return false
+end
+
+-- Is the pronoun's antecedent candidate compatible with it?
+local function compatible(s, pron, sp)
+  local info = s.info[sp]
+  local label = info and info.label
+  local want = PRONOUNS[lower(pron.text)]
+  if want == "he" then
+    if label then return label == "PERSON" end
+    if sp.attrs.kind == "name" then return true end
+    return not find(sp.text, "s$")
+  elseif want == "they" then
+    if label then return label ~= "PERSON" end
+    return sp.attrs.kind == "description" or find(sp.text, "s$") ~= nil
+  elseif want == "it" then
+    if label then return label == "ORG" end
+    return sp.attrs.kind == "description" and not find(sp.text, "s$")
+  end
+  return true
+end
+
+-- The most recent speaker span (name or description) before token i
+-- compatible with a pronoun span (any, when pron is nil).
+local function antecedent(s, pron, upto)
+  for k = #s.speakers, 1, -1 do
+    local sp = s.speakers[k]
+    if sp.first < upto and sp.attrs.kind ~= "pronoun" and (not pron or compatible(s, pron, sp))
+    then
+      return sp
+    end
+  end
+  return nil
+end
+
+-- The number of words inside a quote's marks.
+local function quote_words(doc, q)
+  local n = 0
+  for i = q.first, q.last do
+    local t = doc:text(i, i)
+    if is_word(t) then n = n + 1 end
+  end
+  return n
+end
+
+--- Picks the speaker of a quote from what the cue rules found (the
+-- nearest cue; after the quote when the quote ends with a comma), makes
+-- its SPEAKER span and links, and sets the QUOTE's `cue`, `scare` and
+-- `continues` attributes. Quotes without a cue continue the previous
+-- quote's speaker when they open a sentence close after it; short ones
+-- (`scare_words` words or fewer) are scare quotes.
+-- @tparam Match m a match over one QUOTE span
+-- @tparam Doc doc
+-- @tparam[opt] table opts `scare_words` [4], `carry_paragraphs` [1] (how
+-- many paragraph breaks a continuation may cross)
+-- @usage action = function(m, doc) quotes.resolve(m, doc) end
+function M.resolve(m, doc, opts)
+  opts = opts or {}
+  local s = doc_state(doc)
+  local q = s.quote_at[m.first]
+  if not q then return nil end
+  local cands = s.cands[q]
+  local best
+  for _, c in ipairs(cands or {}) do
+    if not best or c.dist < best.dist then best = c end
+  end
+  local text = doc:source()
+  -- a transcript: “PENCE: Well, ...”
+  local f = q.first + 1
+  if not best and f + 1 <= q.last and doc:text(f + 1, f + 1) == ":" then
+    local w = doc:text(f, f)
+    if #w > 1 and not find(w, "%l") and find(w, "^%u") then
+      best = { first = f, last = f, how = "transcript" }
+    end
+  end
+  if best then
+    local key = best.first .. ":" .. best.last
+    local sp = s.speaker_at[key]
+    if not sp then
+      local words = {}
+      for i = best.first, best.last do words[#words + 1] = doc:text(i, i) end
+      sp = m:add_span("SPEAKER", { first = best.first, last = best.last },
+                      { kind = M.speaker_kind(words) })
+      s.speaker_at[key] = sp
+      s.speakers[#s.speakers + 1] = sp
+      s.info[sp] = { label = entity_label(s, best.first, best.last) }
+    end
+    q.attrs.cue = best.cue
+    m:link(q, "speaker", sp)
+    local ante
+    if sp.attrs.kind == "pronoun" then
+      ante = antecedent(s, sp, sp.first)
+      if ante then m:link(q, "antecedent", ante) end
+    end
+    s.info[q] = { speaker = sp, antecedent = ante or (sp.attrs.kind ~= "pronoun" and sp or nil) }
+    return sp
+  end
+  -- no cue: a continuation of the previous quote, or a scare quote
+  local words = quote_words(doc, q)
+  local prev
+  for k = #s.quotes, 1, -1 do
+    if s.quotes[k].last < q.first then prev = s.quotes[k]; break end
+  end
+  local pinfo = prev and s.info[prev]
+  local carry = false
+  if pinfo and pinfo.speaker then
+    local between = sub(text, prev.stop + 1, q.start - 1)
+    local _, breaks = between:gsub("\n[ \t\r\f\v]*", "")
+    if breaks == 0 and not find(between, "[%.!?]") then
+      carry = true                  -- in the same sentence: “a,” “b” and “c”
+    elseif q.attrs.continues or opens_sentence(doc, s, q) then
+      -- a new sentence: a long quote continues over a paragraph break, a
+      -- short one only in the same paragraph
+      carry = breaks <= (words > (opts.scare_words or 4) and (opts.carry_paragraphs or 1) or 0)
+    end
+  end
+  if carry then
+    do
+      q.attrs.continues = true
+      m:link(q, "speaker", pinfo.speaker)
+      if pinfo.antecedent then m:link(q, "antecedent", pinfo.antecedent) end
+      s.info[q] = { speaker = pinfo.speaker, antecedent = pinfo.antecedent }
+      return pinfo.speaker
+    end
+  end
+  if words <= (opts.scare_words or 4) then q.attrs.scare = true end
+  return nil
+end
+
+--- The speaker span linked to a quote span, and its antecedent (for a
+-- pronoun or a continuation), from the Doc's links.
+-- @tparam Doc doc
+-- @tparam table quote a QUOTE span
+-- @treturn table|nil the SPEAKER span
+-- @treturn table|nil the antecedent SPEAKER span
+-- @usage local sp, ante = quotes.speaker_of(doc, q)
+function M.speaker_of(doc, quote)
+  local sp, ante
+  for _, l in ipairs(doc:links()) do
+    if l.from == quote then
+      if l.kind == "speaker" then sp = l.to elseif l.kind == "antecedent" then ante = l.to end
+    end
+  end
+  return sp, ante
+end
+
+return M

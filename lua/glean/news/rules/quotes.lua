@@ -1,0 +1,146 @@
+-- News rules: quotations and their speakers.
+--
+-- Loaded with
+--   glean.rules.load(path, { env = { quotes = require "glean.news.quotes" } })
+-- after the entity phases (PERSON, ORG, LOC and NORP spans help when they
+-- are there; without them a run of capitalised words next to a cue is a
+-- speaker). Three phases:
+--
+--   1. quote_marks:    one QUOTE span per top-level quotation (the marks
+--                      are paired by glean.news.quotes.scan: curly,
+--                      straight, single, guillemets, mixed, nested, over
+--                      paragraphs; apostrophes are not marks);
+--   2. quote_cues:     where a cue verb sits near a quote, the words it
+--                      attaches to: "“…,” X said", "“…,” said X", "X said
+--                      (that) … “…”", "according to X", with X in an
+--                      apposition ("X, the head of Y, warned") or split
+--                      from the quote by a clause;
+--   3. quote_speakers: for each quote, the nearest cue wins; its words
+--                      become a SPEAKER span (kind "name", "description"
+--                      or "pronoun") linked as the quote's "speaker";
+--                      pronouns and continuation quotes are linked to the
+--                      most recent compatible speaker as "antecedent";
+--                      short quotes without a cue are scare quotes.
+--
+-- luacheck: read globals T rule phase C lpeg quotes
+
+-- Vocabulary --------------------------------------------------------------
+
+local function words(s)
+  local out = {}
+  for w in s:gmatch("%S+") do out[#out + 1] = w end
+  return out
+end
+
+-- Verbs that introduce or attribute speech (all their forms).
+local SAY = words[[
+  say says said saying tell tells told telling add adds added adding warn warns warned
+  warning write writes wrote writing ask asks asked asking note notes noted noting
+  explain explains explained explaining argue argues argued arguing claim claims claimed
+  claiming insist insists insisted insisting state states stated declare declares declared
+  announce announces announced recall recalls recalled acknowledge acknowledges
+  acknowledged admit admits admitted suggest suggests suggested reply replies replied
+  respond responds responded tweet tweeted tweeting posted report
+  reports reported reiterate reiterates reiterated reiterating stress stresses stressed
+  emphasize emphasizes emphasized emphasise emphasises emphasised observe observes
+  observed remark remarked conclude concludes concluded concede concedes conceded
+  predict predicts predicted promise promises promised vow vows vowed pledge pledges
+  pledged urge urges urged joke jokes joked quip quips quipped boast boasts boasted
+  complain complains complained charged counter countered
+  contend contends contended maintain maintains maintained muse mused shout shouted
+  yell yelled cry cried scream screamed call calls called calling describe describes
+  described describing dub dubbed label labeled labelled brand branded continue
+  continues continued wonder wonders wondered agree agrees agreed caution cautions
+  cautioned testify testified assert asserts asserted allege alleges alleged tout touts
+  touted accuse accuses accused mock mocked blast blasts blasted slam slams slammed
+  declare proclaim proclaimed announce confirm confirms confirmed deny denies denied
+  demand demands demanded concede insisting recount recounted recounts reflect
+  reflected quote quoted quoting chant chanted read reads explained begs begged plead
+  pleaded]]
+
+-- in lower case: "the United States" holds no cue
+local CUE_WORD = T.all(T.lower(SAY), T.lower_case)
+local ACCORDING = T.lower"according" * T.lower"to"
+
+-- What a sentence ends with; the tokens a speaker region may contain: not
+-- a sentence end, not a paragraph's last token, not inside a quote, not a
+-- cue (so that the nearest cue is the one found).
+local STOP = T.text{ ".", "!", "?", "\226\128\166" } + T.paragraph_after
+-- ("so-called" holds no cue either).
+local FREE = T.any - STOP - T.label"QUOTE" - CUE_WORD - T.lower"according"
+             + T.text"-" * T.lower"called"
+local QUOTE = T.span"QUOTE"
+-- A clause may hold cue words: what the participle rule reads back over.
+local CLAUSE = T.any - STOP - T.label"QUOTE"
+local PARTICIPLE = T.all(CUE_WORD, T.match((1 - lpeg.P"ing" * -1) ^ 1 * "ing" * -1))
+local DASH = T.text{ ",", "\226\128\148", "\226\128\147", "--", ":" }
+
+-- 1. Quotation marks ----------------------------------------------------------
+
+phase{ name = "quote_marks", rules = {
+  rule{ name = "quote", label = "QUOTE", pattern = quotes.pattern,
+        action = function(m, doc) quotes.add_quote(m, doc) end },
+} }
+
+-- 2. Cues and the words they attach to ---------------------------------------
+
+phase{ name = "quote_cues", overlap = "all", rules = {
+  -- “…,” Moore said / “…,” Sir Jane Doe, the head of X, warned / “…”
+  -- that …, Sir Jane Doe, the head of X warned
+  rule{ name = "quote_speaker_cue",
+        pattern = C("quote", QUOTE) * C("region", FREE * FREE ^ -40) * C("cue", CUE_WORD),
+        action = function(m, doc) quotes.candidate(m, doc, "after") end },
+  -- “…,” said Moore / “…,” says the newspaper
+  rule{ name = "quote_cue_speaker",
+        pattern = C("quote", QUOTE) * DASH ^ -1 * C("cue", CUE_WORD) * C("region", FREE ^ -12),
+        action = function(m, doc) quotes.candidate(m, doc, "inverted") end },
+  -- Moore said: “…” / several leaders have reiterated Ukraine’s “…” /
+  -- Sir Richard added that Putin was “…”
+  rule{ name = "speaker_cue_quote",
+        pattern = C("region", FREE * FREE ^ -30) * C("cue", CUE_WORD) * C("mid", FREE ^ -40)
+                  * C("quote", QUOTE),
+        action = function(m, doc) quotes.candidate(m, doc, "before") end },
+  -- Trump attacked Clinton, saying “…” (the subject of the clause; the
+  -- clause may hold other cues)
+  rule{ name = "clause_participle_quote",
+        pattern = C("region", CLAUSE * CLAUSE ^ -40) * T.text"," * C("cue", PARTICIPLE)
+                  * C("mid", FREE ^ -40) * C("quote", QUOTE),
+        action = function(m, doc) quotes.candidate(m, doc, "participle") end },
+  -- Obama is rolling out a new message: “…”
+  rule{ name = "clause_colon_quote",
+        pattern = C("region", FREE * FREE ^ -30) * T.text":" * C("quote", QUOTE),
+        action = function(m, doc) quotes.candidate(m, doc, "colon") end },
+  -- “…” ― Jane Doe (a byline under a quote)
+  rule{ name = "quote_dash_name",
+        pattern = C("quote", QUOTE) * C("cue", T.text{ "\226\128\149", "\226\128\148", "-", "--" })
+                  * C("region", T.title * T.any ^ -5) * T.newline_after,
+        action = function(m, doc) quotes.candidate(m, doc, "byline") end },
+  -- no cue: the subject of the sentence, a name or a pronoun before its
+  -- verb ("Cruz exhorted Republicans to “…”")
+  rule{ name = "subject_quote", pattern = C("region", FREE * FREE ^ -40) * C("quote", QUOTE),
+        action = function(m, doc) quotes.candidate(m, doc, "subject") end },
+  -- “…”, according to the report
+  rule{ name = "quote_according_to",
+        pattern = C("quote", QUOTE) * C("mid", FREE ^ -30) * C("cue", ACCORDING)
+                  * C("region", FREE ^ -12),
+        action = function(m, doc) quotes.candidate(m, doc, "according") end },
+  -- According to the report, “…”
+  rule{ name = "according_to_quote",
+        pattern = C("cue", ACCORDING) * C("region", FREE ^ -60) * C("quote", QUOTE),
+        action = function(m, doc) quotes.candidate(m, doc, "according") end },
+  -- entities a speaker may be (their labels decide what a pronoun may
+  -- refer to)
+  rule{ name = "person", pattern = T.span"PERSON",
+        action = function(m, doc) quotes.add_entity(m, "PERSON", doc) end },
+  rule{ name = "org", pattern = T.span"ORG",
+        action = function(m, doc) quotes.add_entity(m, "ORG", doc) end },
+  rule{ name = "norp", pattern = T.span"NORP",
+        action = function(m, doc) quotes.add_entity(m, "NORP", doc) end },
+} }
+
+-- 3. Speakers ---------------------------------------------------------------------
+
+phase{ name = "quote_speakers", rules = {
+  rule{ name = "speaker", pattern = QUOTE,
+        action = function(m, doc) quotes.resolve(m, doc, { scare_words = 4 }) end },
+} }
