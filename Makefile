@@ -40,7 +40,7 @@ BENCH_DEBS = libicu-dev libhyperscan-dev pkg-config clang libclang-rt-14-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build-all deps data test test-quick lint lint-c gen gen-check asan valgrind \
-        install demo rules-example bench docs fuzz clean help
+        install demo eval rules-example bench docs fuzz clean help
 
 all: build/$(PRIMARY)/glean/core.so
 
@@ -59,6 +59,7 @@ help:
 	@echo "  make asan        specs against an ASan+UBSan build"
 	@echo "  make valgrind    specs under valgrind memcheck"
 	@echo "  make bench       benchmarks (need $(SHARED)/corpus)"
+	@echo "  make eval        news rules against CoNLL-2003, PolNeAR and the seed (need $(SHARED)/eval)"
 	@echo "  make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (default 60)"
 	@echo "  make install     luarocks make (into ./lua_modules; TREE=DIR to choose)"
 	@echo "  make docs        API reference with ldoc into build/doc"
@@ -141,7 +142,13 @@ install: deps data
 
 demo: deps data
 	@$(MAKE) --no-print-directory all
-	lua5.4 bin/glean tokenize examples/article.txt
+	lua5.4 bin/glean extract examples/news/harbour.txt
+
+# The news rules against CoNLL-2003, PolNeAR and the seed article (needs
+# $(SHARED)/eval and $(SHARED)/seed; skips what is missing).
+eval: deps data
+	@$(MAKE) --no-print-directory all
+	@sh tools/eval.sh $(SHARED)
 
 # The rule file example: spans, links and the explanation of each.
 rules-example: deps
