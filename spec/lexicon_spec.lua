@@ -76,7 +76,9 @@ describe("tools/gen_lexicons.lua", function()
       {"code": "ES-MD", "name": "Madrid, Comunidad de", "type": "Autonomous community"},
       {"code": "FR-CVL", "name": "Centre", "type": "Metropolitan region"},
       {"code": "PH-03", "name": "Central Luzon (Region III)", "type": "Region"},
-      {"code": "BE-WAL", "name": "wallonne, R\u00e9gion", "type": "Region"}]}]])
+      {"code": "BE-WAL", "name": "wallonne, R\u00e9gion", "type": "Region"},
+      {"code": "MA-SAL", "name": "Sal\u00e9", "type": "Prefecture"},
+      {"code": "DE-TH", "name": "Th\u00fcringen", "type": "Land"}]}]])
     write(src .. "/iso_4217.json", [[{"4217": [
       {"alpha_3": "EUR", "name": "Euro"}, {"alpha_3": "ALL", "name": "Lek"}]}]])
     write(src .. "/zone.tab", "# comment\nUA\t+5026+03031\tEurope/Kyiv\tmost of Ukraine\n"
@@ -84,7 +86,7 @@ describe("tools/gen_lexicons.lua", function()
       .. "JE\t+491101-0020624\tEurope/Jersey\n"
       .. "US\t+470659-1011757\tAmerica/North_Dakota/Center\n"
       .. "AQ\t-7750+16636\tAntarctica/McMurdo\n")
-    write(src .. "/words", "all\ncentre\ncenter\nlek's\nGeorgia\nMay\nmay\n")
+    write(src .. "/words", "all\ncentre\ncenter\nlek's\nGeorgia\nMay\nmay\nsale\n")
     local log = run(("ISO_CODES='%s' ZONE_TAB='%s/zone.tab' WORDS='%s/words' "
       .. "lua5.4 tools/gen_lexicons.lua gen '%s'"):format(src, src, src, out))
     assert.matches("status=0", log)
@@ -106,6 +108,9 @@ describe("tools/gen_lexicons.lua", function()
       "LOC\ttype=subdivision\tcode=PH-03\tcountry=PH\tdivision=region"))
     assert.is_nil(subs["Centre"])                        -- an English word
     assert.is_nil(subs["wallonne"])
+    assert.is_nil(subs["Salé"])                          -- "sale", once its accent is folded
+    assert.is_true(has_row(subs, "Thüringen",
+      "LOC\ttype=subdivision\tcode=DE-TH\tcountry=DE\tdivision=land"))
 
     local cities = rows_by_phrase(out .. "/cities.tsv")
     assert.is_true(has_row(cities, "Kyiv", "LOC\ttype=city\tcountry=UA\ttz=Europe/Kyiv"))
@@ -121,7 +126,7 @@ describe("tools/gen_lexicons.lua", function()
     assert.is_true(has_row(cur, "Lek", "CURRENCY\tcode=ALL"))
     assert.is_nil(cur["ALL"])                            -- "all" is a word
 
-    assert.equal("all\tCOMMON\ncenter\tCOMMON\ncentre\tCOMMON\nmay\tCOMMON\n",
+    assert.equal("all\tCOMMON\ncenter\tCOMMON\ncentre\tCOMMON\nmay\tCOMMON\nsale\tCOMMON\n",
                  support.read_file(out .. "/common.tsv"))
     assert.equal("Georgia\tPROPER\nMay\tPROPER\n", support.read_file(out .. "/proper.tsv"))
     rm(src); rm(out)

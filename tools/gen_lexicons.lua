@@ -45,6 +45,29 @@ local function read_json(path, key)
   return t[key] or {}
 end
 
+-- Latin letters without their accents, so that "Salé" is seen as the
+-- word "sale" (the gazetteer folds accents when it matches).
+local PLAIN = {}
+do
+  local accented = "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"
+    .. "ĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľĿŀŁłŃńŅņŇň"
+    .. "ŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžȘșȚț"
+  local plain = "AAAAAAACEEEEIIIIDNOOOOOOUUUUYTsaaaaaaaceeeeiiiidnoooooouuuuyty"
+    .. "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiJjKkLlLlLlLlLlNnNnNn"
+    .. "OoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzSsTt"
+  local i = 0
+  for ch in accented:gmatch("[\192-\223][\128-\191]") do
+    i = i + 1
+    PLAIN[ch] = plain:sub(i, i)
+  end
+  assert(i == #plain, "accent table out of step")
+end
+
+-- The form to look up in the word list: lower case, no accents.
+local function key(name)
+  return (name:gsub("[\192-\223][\128-\191]", PLAIN):lower())
+end
+
 local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
 
 -- Writes rows {phrase, label, attrs...} sorted and without duplicates.
@@ -105,7 +128,7 @@ local function countries()
       name = trim(name:gsub("^[Tt]he%s+", ""))
       if usable(name) then
         rows[#rows + 1] = { name, "LOC", "type=country", "code=" .. code }
-        names[name:lower()] = true
+        names[key(name)] = true
       end
     end
     local turned, head = turn(c.name)
@@ -124,7 +147,7 @@ local function subdivisions(common)
   for _, s in ipairs(read_json(ISO .. "/iso_3166-2.json", "3166-2")) do
     local name = s.name:gsub("%b()", ""):gsub("%b[]", "")
     name = trim(name:match("^([^,]*)") or "")           -- "Madrid, Comunidad de"
-    if usable(name) and not name:find("%d") and not common[name:lower()] then
+    if usable(name) and not name:find("%d") and not common[key(name)] then
       local country = s.code:match("^(%u%u)%-")
       local division = (s.type or ""):lower():gsub("%s+", "_")
       local row = { name, "LOC", "type=subdivision", "code=" .. s.code, "country=" .. country }
@@ -146,7 +169,7 @@ local function cities(common, country_names)
       local cc, _, zone = line:match("^(%u%u)\t([^\t]+)\t([^\t]+)")
       if cc and not zone:find("^Antarctica/") and not zone:find("^Etc/") then
         local city = zone:match("([^/]+)$"):gsub("_", " ")
-        if usable(city) and not common[city:lower()] and not country_names[city:lower()] then
+        if usable(city) and not common[key(city)] and not country_names[key(city)] then
           rows[#rows + 1] = { city, "LOC", "type=city", "country=" .. cc, "tz=" .. zone }
         end
       end
@@ -163,7 +186,7 @@ local function currencies(common)
   for _, c in ipairs(read_json(ISO .. "/iso_4217.json", "4217")) do
     local code = c.alpha_3
     if usable(c.name) then rows[#rows + 1] = { c.name, "CURRENCY", "code=" .. code } end
-    if not common[code:lower()] then rows[#rows + 1] = { code, "CURRENCY", "code=" .. code } end
+    if not common[key(code)] then rows[#rows + 1] = { code, "CURRENCY", "code=" .. code } end
   end
   return rows
 end
