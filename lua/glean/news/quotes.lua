@@ -1021,7 +1021,7 @@ function M.resolve(m, doc, opts)
   local carry = false
   if pinfo and pinfo.speaker then
     local between = sub(text, prev.stop + 1, q.start - 1)
-    local _, breaks = between:gsub("\n[ \t\r\f\v]*", "")
+    local _, breaks = between:gsub("\n%s*", "")
     if breaks == 0 and not find(between, "[%.!?]") then
       carry = true                  -- in the same sentence: “a,” “b” and “c”
     elseif q.attrs.continues or opens_sentence(doc, s, q) then
