@@ -735,6 +735,82 @@ static int l_make_spans (lua_State *L) {
   return 2;
 }
 
+/* --- keeping spans in text order --------------------------------------- */
+
+typedef struct SpanKey {
+  lua_Number first, last;
+  uint32_t idx;                 /* position in its list, 0-based */
+} SpanKey;
+
+/* Text order: by first token, longer first, then as made. */
+static int by_text_order (const void *x, const void *y) {
+  const SpanKey *a = (const SpanKey *)x, *b = (const SpanKey *)y;
+  if (a->first != b->first) return a->first < b->first ? -1 : 1;
+  if (a->last != b->last) return a->last > b->last ? -1 : 1;
+  return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Reads the first and last fields of the n span tables of the array at
+** idx into keys (keys pushed at k_first, k_last). */
+static void read_span_keys (lua_State *L, int idx, size_t n, SpanKey *keys, int k_first) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    lua_rawgeti(L, idx, (int)i + 1);
+    if (lua_istable(L, -1)) {
+      lua_pushvalue(L, k_first);
+      lua_rawget(L, -2);
+      lua_pushvalue(L, k_first + 1);
+      lua_rawget(L, -3);
+      keys[i].first = lua_tonumber(L, -2);
+      keys[i].last = lua_tonumber(L, -1);
+      lua_pop(L, 3);
+    }
+    else {
+      keys[i].first = keys[i].last = 0;
+      lua_pop(L, 1);
+    }
+    keys[i].idx = (uint32_t)i;
+  }
+}
+
+/***
+** core.merge_spans(spans, pending, pending_sorted): a new array of the
+** spans of both arrays in text order (by first token, longer first; spans
+** over the same tokens in the order made: those of spans, then those of
+** pending in their order). spans must be in text order already; pending
+** too when pending_sorted is true.
+*/
+static int l_merge_spans (lua_State *L) {
+  size_t no, np, i, j, n = 0;
+  SpanKey *ko, *kp;
+  int sorted;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  sorted = lua_toboolean(L, 3);
+  lua_settop(L, 2);
+  no = gl_rawlen(L, 1);
+  np = gl_rawlen(L, 2);
+  if (no > 0x7ffffff0 || np > 0x7ffffff0 - no) return luaL_error(L, "too many spans");
+  lua_pushliteral(L, "first");                                      /* 3 */
+  lua_pushliteral(L, "last");                                       /* 4 */
+  ko = (SpanKey *)lua_newuserdata(L, (no + np + 1) * sizeof(SpanKey));   /* 5 */
+  kp = ko + no;
+  read_span_keys(L, 1, no, ko, 3);
+  read_span_keys(L, 2, np, kp, 3);
+  if (!sorted && np > 1) qsort(kp, np, sizeof(SpanKey), by_text_order);
+  lua_createtable(L, (int)(no + np), 0);                            /* 6 */
+  for (i = 0, j = 0; i < no || j < np; ) {
+    /* a pending span goes first only when strictly before in text order */
+    if (j < np && (i >= no || kp[j].first < ko[i].first ||
+                   (kp[j].first == ko[i].first && kp[j].last > ko[i].last))) {
+      lua_rawgeti(L, 2, (int)kp[j++].idx + 1);
+    }
+    else lua_rawgeti(L, 1, (int)ko[i++].idx + 1);
+    lua_rawseti(L, 6, (int)++n);
+  }
+  return 1;
+}
+
 static void set_count (lua_State *L, const char *k, size_t v) {
   lua_pushinteger(L, (lua_Integer)v);
   lua_setfield(L, -2, k);
@@ -808,7 +884,7 @@ static const luaL_Reg forms_meta[] = {
 
 static const luaL_Reg module_funcs[] = {
   { "program", l_program }, { "forms", l_forms }, { "settle", l_settle },
-  { "make_spans", l_make_spans }, { NULL, NULL }
+  { "make_spans", l_make_spans }, { "merge_spans", l_merge_spans }, { NULL, NULL }
 };
 
 void gl_open_pattern (lua_State *L) {

@@ -412,4 +412,26 @@ describe("Doc spans and links", function()
     assert.has_error(function() doc:link(p, "x", 5) end,
                      "bad argument #4 to 'link' (span expected, got number)")
   end)
+
+  it("stay in text order, longer first, ties in the order made", function()
+    local doc = glean.tokenize("one two three four five six")
+    local function order()
+      local out = {}
+      for i, s in ipairs(doc:spans()) do out[i] = s.label end
+      return table.concat(out, " ")
+    end
+    doc:add_span("A", 2, 3)
+    doc:add_span("B", 5)
+    assert.equal("A B", order())              -- merged once: now the old spans
+    doc:add_span("C", 4)                      -- pending, out of order
+    doc:add_span("D", 2, 3)                   -- ties A: after it
+    doc:add_span("E", 2, 4)                   -- longer: before A
+    doc:add_span("F", 1)
+    doc:add_span("G", 4)                      -- ties C: after it
+    doc:add_span("H", 6)
+    assert.equal("F E A D C G B H", order())
+    doc:add_span("I", 1, 6)
+    doc:add_span("J", 6)
+    assert.equal("I F E A D C G B H J", order())
+  end)
 end)

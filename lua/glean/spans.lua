@@ -62,7 +62,7 @@ local function check_doc(doc, fname)
 end
 
 -- Text order: by first token, longer first; spans over the same tokens
--- stay in the order they were made (the merge and sort below are stable).
+-- stay in the order they were made (core.merge_spans is stable).
 local function span_order(a, b)
   if a.first ~= b.first then return a.first < b.first end
   return a.last > b.last
@@ -108,34 +108,14 @@ function M.new_span(doc, label, first, last, attrs, rule)
 end
 
 -- The spans in text order: the pending ones (each phase makes its spans
--- in text order, mostly) merged into the rest, in linear time.
+-- in text order, mostly) merged into the rest, in C (core.merge_spans: a
+-- stable sort of the pending spans when they are out of order, then a
+-- linear merge).
+local merge_spans = core.merge_spans
 local function sorted_spans(a)
   local pending = a.pending
-  local np = #pending
-  if np == 0 then return a.spans end
-  if not a.pending_sorted then           -- a stable sort: order made breaks ties
-    local keyed = {}
-    for i, s in ipairs(pending) do keyed[i] = { s, i } end
-    sort(keyed, function(x, y)
-      if span_order(x[1], y[1]) then return true end
-      if span_order(y[1], x[1]) then return false end
-      return x[2] < y[2]
-    end)
-    for i, k in ipairs(keyed) do pending[i] = k[1] end
-  end
-  local old, out = a.spans, {}
-  if #old == 0 then
-    a.spans, a.pending = pending, {}
-    return pending
-  end
-  local i, j, n, no = 1, 1, 0, #old
-  while i <= no and j <= np do
-    n = n + 1
-    if span_order(pending[j], old[i]) then out[n] = pending[j]; j = j + 1
-    else out[n] = old[i]; i = i + 1 end
-  end
-  for k = i, no do n = n + 1; out[n] = old[k] end
-  for k = j, np do n = n + 1; out[n] = pending[k] end
+  if pending[1] == nil then return a.spans end
+  local out = merge_spans(a.spans, pending, a.pending_sorted)
   a.spans, a.pending, a.pending_sorted = out, {}, true
   return out
 end
