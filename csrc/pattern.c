@@ -39,7 +39,7 @@ typedef struct gl_PPending {
 
 /* Values of key triples: a start number, or a rule number with this bit. */
 #define RULE_BIT    0x80000000u
-#define TOK_ARRAYS  7             /* first/last index, pend_head, 4 x key */
+#define TOK_ARRAYS  8             /* first/last index, pend_head, 4 x key, class */
 #define FORM_ARRAYS 13            /* 4 x (off, len, hash), src */
 #define CODE_BYTES  32            /* sortbuf (8), cur, e_cur, nxt, e_nxt, visit, member */
 
@@ -678,6 +678,7 @@ static int pm_size (gl_PRun *r, size_t ntok) {
     r->last_index = r->tokblock + n;
     r->pend_head = r->tokblock + 2 * n;
     for (f = 0; f < 4; f++) r->tok_key[f] = r->tokblock + (3 + f) * n;
+    r->tok_cls = r->tokblock + 7 * n;
   }
   if (r->codeblock == NULL || p->ncode > r->cap_code) {
     size_t m = p->ncode ? p->ncode : 1;
@@ -758,6 +759,10 @@ int gl_pm_init (gl_PRun *r, const gl_Prog *p, const gl_Token *tok, size_t ntok,
   r->nspans = r->nfound = r->npend = 0;
   if (ntok >= UINT32_MAX - 2) return GL_ETOOBIG;
   if (pm_size(r, ntok) != GL_OK) return GL_ENOMEM;
+  {
+    size_t t;
+    for (t = 0; t < ntok; t++) r->tok_cls[t] = token_class(&tok[t]);
+  }
   if (forms == NULL) {
     forms = &r->own_forms;
     if (gl_forms_init(forms, tok, ntok, text, alloc, ud) != GL_OK) return GL_ENOMEM;
@@ -817,6 +822,25 @@ static int index_spans (gl_PRun *r) {
   return GL_OK;
 }
 
+/* gl_shape, with a fast path for ASCII text: letters become X or x,
+** digits d, other characters stay, and runs of one unit stop at 4. */
+static size_t ascii_shape (const unsigned char *s, size_t n, unsigned char *out) {
+  size_t i, o = 0, run = 0;
+  for (i = 0; i < n; i++) if (s[i] >= 0x80) return gl_shape(s, n, out);
+  for (i = 0; i < n; i++) {
+    unsigned char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = 'X';
+    else if (c >= 'a' && c <= 'z') c = 'x';
+    else if (c >= '0' && c <= '9') c = 'd';
+    if (o > 0 && out[o - 1] == c) {
+      if (++run > 4) continue;
+    }
+    else run = 1;
+    out[o++] = c;
+  }
+  return o;
+}
+
 /* Form f (0 text, 1 lower, 2 norm, 3 shape) of token t and its hash,
 ** made once; NULL when out of memory (predicates then fail). The lower and
 ** norm forms of most tokens are their text (ASCII without capitals): those
@@ -848,8 +872,8 @@ static const unsigned char *form_of (gl_PForms *fm, int f, size_t t, size_t *len
                   fm->poollen + room + 1, 1) != GL_OK)
         return NULL;
       dst = fm->pool + fm->poollen;
-      out = (f == 3) ? gl_shape(s, n, dst)
-                     : gl_fold(s, n, dst, f == 1 ? GL_FORM_LOWER : GL_FORM_NORM);
+      if (f == 3) out = ascii_shape(s, n, dst);
+      else out = gl_fold(s, n, dst, f == 1 ? GL_FORM_LOWER : GL_FORM_NORM);
       fm->off[f][t] = (uint32_t)fm->poollen;
       fm->len[f][t] = (uint32_t)out;
       fm->hash[f][t] = hash_bytes(dst, out);
@@ -909,7 +933,7 @@ static int eval_pred (gl_PRun *r, uint32_t id, size_t t) {
 /* eval_pred, remembered for the token last asked (the backward pass reads
 ** each token once, so one slot per predicate is enough). */
 static int eval_memo (gl_PRun *r, uint32_t id, size_t t) {
-  if (!((r->prog->pred_cls[id] >> token_class(&r->tok[t])) & 1)) return 0;
+  if (!((r->prog->pred_cls[id] >> r->tok_cls[t]) & 1)) return 0;
   if (r->memo_at[id] != t + 1) {
     r->memo_val[id] = (unsigned char)eval_pred(r, id, t);
     r->memo_at[id] = (uint32_t)(t + 1);

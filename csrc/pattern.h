@@ -192,6 +192,7 @@ typedef struct gl_PRun {
   /* forms of tokens: given to gl_pm_init, or own_forms */
   gl_PForms *forms, own_forms;
   uint32_t *tok_key[4];         /* the key slot + 1 of each token's form, or 0 */
+  uint32_t *tok_cls;            /* each token's class (see token_class in pattern.c) */
   unsigned char *ext_memo;      /* nexterns x ntok: 0 unknown, 1 false, 2 true */
   size_t cap_memo;
   /* blocks holding the token-, instruction- and predicate-indexed arrays */

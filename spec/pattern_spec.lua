@@ -39,6 +39,31 @@ describe("token predicates", function()
     assert.same({ "Élysée", "ELYSEE", "elysée" }, texts(T.norm"elysee", "Élysée ELYSEE elysée Elyse"))
   end)
 
+  it("T.shape gives each token the shape the Doc gives it (ASCII and not)", function()
+    -- the machine has a fast path for ASCII tokens; the Doc's shape is the
+    -- reference
+    local words = { "Hellooooo", "A1", "b2", "ABCDEFG", "x9999999", "Été", "naïve", "McDonald",
+                    "U.S.", "1,000,000", "aaaaaBBBBB", "<SRD>", "e-mail", "O'Neil", "İstanbul" }
+    math.randomseed(7)
+    for _ = 1, 40 do        -- random ASCII words: letters, digits, a few signs
+      local w = {}
+      for k = 1, math.random(1, 12) do
+        local r = math.random(1, 4)
+        w[k] = r == 1 and string.char(math.random(65, 90)) or r == 2 and string.char(math.random(97, 122))
+               or r == 3 and string.char(math.random(48, 57)) or "x"
+      end
+      words[#words + 1] = table.concat(w)
+    end
+    local doc = glean.tokenize(table.concat(words, " "))
+    for i = 1, #doc do
+      local tok = doc[i]
+      local hits = T.shape(tok.shape):matches(doc)
+      local ok = false
+      for _, m in ipairs(hits) do ok = ok or m.first == i end
+      assert.is_true(ok, "token " .. tok.text .. " (shape " .. tok.shape .. ")")
+    end
+  end)
+
   it("T.shape compares shapes", function()
     assert.same({ "Moore", "Smith" }, texts(T.shape"Xxxxx", "Moore MI6 Smith smith"))
     assert.same({ "MI6" }, texts(T.shape{ "XXd" }, "Moore MI6"))
