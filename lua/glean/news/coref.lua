@@ -176,16 +176,21 @@ local function group_people(list, parent)
       if home then union(parent, home.index, m.index) else fulls[#fulls + 1] = m end
     end
   end
+  -- a short mention goes with the nearest full name before it (else the
+  -- first after) whose surname or given name it is
+  local full_mentions = {}
+  for _, m in ipairs(list) do
+    if m.parts.n >= 2 then full_mentions[#full_mentions + 1] = m end
+  end
   for _, m in ipairs(list) do
     local p = m.parts
     if p.n == 1 then
       local best, best_d
-      for _, f in ipairs(fulls) do
+      for _, f in ipairs(full_mentions) do
         local fp = f.parts
         local fits = fp.last == p.last
                      or (fp.first == p.first and (m.attrs.title ~= nil or fp.n >= 2))
         if fits then
-          -- the nearest full name before the mention, else the first after
           local d = m.first >= f.first and (m.first - f.first) or (1e9 + f.first - m.first)
           if not best or d < best_d then best, best_d = f, d end
         end

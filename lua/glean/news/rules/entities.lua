@@ -40,12 +40,13 @@ for _, w in ipairs(function_list) do is_function_word[w] = true end
 -- A token that can be a word of a name: capitalised (title case, or an
 -- acronym), and not a function word, a month, a weekday, a cue verb or an
 -- honorific. A capitalised common word opening a sentence ("Bluntly",
--- "Shifting") is not one either.
+-- "Shifting", but also "Marten") is a name word only when an uncommon
+-- name word follows it ("Marten Olsen").
 local acronym = T.all(T.upper, T.shape{ "XX", "XXX", "XXXX", "XXd", "Xd", "XXXd", "X&X" })
 local cap = T.title + acronym
-local word = T.all(cap, -function_words,
-                   -T.label{ "MONTH", "WEEKDAY", "CUE", "HONORIFIC", "ROLE" },
-                   -T.all(T.sentence_start, T.label"COMMON"))
+local opener = T.all(T.sentence_start, T.label"COMMON")
+local base = T.all(cap, -function_words, -T.label{ "MONTH", "WEEKDAY", "CUE", "HONORIFIC", "ROLE" })
+local word = T.all(base, -opener)
 -- Particles inside personal names: "Ursula von der Leyen", "Mohammed bin Salman".
 local particle = T.lower{ "de", "van", "von", "der", "den", "da", "di", "du", "del", "della",
                           "la", "le", "bin", "ibn", "al", "el", "dos", "das", "ter" }
@@ -58,10 +59,29 @@ local nword = word * (hyphen * cap) ^ -1
 local nword_on = T.all(word, joins) + word * hyphen * T.all(cap, joins)
 local particle_on = T.all(particle, joins)
 local name = (nword_on * particle_on ^ -2) ^ 0 * nword
-local full_name = (nword_on * particle_on ^ -2) ^ 1 * nword
 -- "J." or "J" as a middle initial: "George W. Bush".
 local initial = T.all(T.upper, T.shape{ "X", "X." }, joins) * T.all(T.text".", joins) ^ -1
-local person_name = (nword_on * initial ^ -1 * particle_on ^ -2) ^ 0 * nword
+
+-- People's names are written in title case ("NCSA" is no one's name).
+local pw = T.all(T.title, base)
+local mid = initial ^ -1 * particle_on ^ -2
+local pw_on = T.all(pw, joins, -opener) * mid + pw * hyphen * T.all(cap, joins) * mid
+local pw_end = T.all(pw, -opener) * (hyphen * cap) ^ -1
+-- Two words or more; `first` and `next` narrow what the first and the
+-- other words may be.
+local function names_of(first, next)
+  local cap_on = hyphen * T.all(cap, joins) * mid
+  local on = T.all(pw, joins, -opener, first) * mid + T.all(pw, first) * cap_on
+  local later_on = T.all(pw, joins, -opener, next) * mid + T.all(pw, next) * cap_on
+  local last = T.all(pw, -opener, next) * (hyphen * cap) ^ -1
+  local rare = T.all(pw, -T.label"COMMON", next)
+  return on * later_on ^ 0 * last
+         + T.all(pw, joins, opener, first) * mid
+           * (T.all(rare, joins) * mid * later_on ^ 0 * last + rare * (hyphen * cap) ^ -1)
+end
+local full_name = names_of(T.any, T.any)
+-- one word or more
+local person_name = full_name + pw_end
 
 local cue = T.span"CUE"
 local comma = T.text","
@@ -108,29 +128,11 @@ local people = {
         pattern = C("role", T.span"ROLE") * comma ^ -1 * C("name", full_name),
         action = person() },
   rule{ name = "person_after_title", priority = 4,
-        pattern = C("role", T.all(T.title, T.label"ROLE")) * C("name", nword),
+        pattern = C("role", T.all(T.title, T.label"ROLE")) * C("name", pw_end),
         where = not_caps, action = person() },
   -- A known given name opens a name: "Donald Trump", "Marten Olsen".
   rule{ name = "person_given_name", priority = 3,
-        pattern = C("name", T.all(word, T.label"GIVEN_NAME", joins) * initial ^ -1
-                            * (particle_on ^ -2 * nword_on) ^ 0 * particle_on ^ -2 * nword),
-        where = not_caps, action = person() },
-  -- Cue verbs: "Moore said", "said Per Lund", "Carter told reporters".
-  rule{ name = "person_before_cue", priority = 2,
-        pattern = C("name", person_name) * comma ^ -1 * cue,
-        where = not_caps, action = person() },
-  rule{ name = "person_after_cue", priority = 2,
-        pattern = cue * C("name", full_name),
-        where = not_caps, action = person() },
-  -- Appositions: "Ingrid Solberg, the prime minister", "Marten Olsen,
-  -- chief executive of Olsen Marine", "Ann Lee, 54,".
-  rule{ name = "person_apposition", priority = 2,
-        pattern = C("name", full_name) * comma
-                  * (the + T.lower{ "its", "his", "her", "their" }) ^ -1
-                  * (T.span"NORP" + T.span"LOC" * possessive + T.lower_case) ^ -2 * T.span"ROLE",
-        where = not_caps, action = person() },
-  rule{ name = "person_age", priority = 2,
-        pattern = C("name", full_name) * comma * T.kind"number" * comma,
+        pattern = C("name", T.all(pw, T.label"GIVEN_NAME", joins) * mid * pw_on ^ 0 * pw_end),
         where = not_caps, action = person() },
   -- "the firm's spokesman Per Lund", "Y's spokesman X".
   rule{ name = "person_spokesman", priority = 3,
@@ -142,7 +144,9 @@ local people = {
 
 -- Words inside an organisation's name: "Bank of England", "Ministry of
 -- Foreign Affairs", "Procter & Gamble".
+-- A capitalised cue verb inside a name is a name word ("Signals Bureau").
 local org_word = T.all(T.has_upper, -function_words, T.label{ "NORP", "LOC" }) + word
+                 + T.all(T.title, T.label"CUE", -T.sentence_start)
 local org_head = T.all(cap, T.label"ORG_HEAD")
 local org_of = T.lower{ "of", "for", "on" } * T.lower"the" ^ -1 * org_word ^ 1
 local organisations = {
@@ -206,10 +210,8 @@ local places = {
   -- Two or more capitalised words that nothing else explains: most often
   -- a person in news copy.
   rule{ name = "person_capitalised", priority = 0,
-        pattern = C("name", T.all(word, joins, -T.label{ "LOC", "NORP", "ORG", "ORG_HEAD" })
-                            * initial ^ -1 * (particle_on ^ -2 * T.all(word, joins,
-                            -T.label{ "ORG_HEAD", "NORP" })) ^ 0 * particle_on ^ -2
-                            * T.all(word, -T.label{ "ORG_HEAD", "NORP" })),
+        pattern = C("name", names_of(-T.label{ "LOC", "NORP", "ORG", "ORG_HEAD" },
+                                     -T.label{ "ORG_HEAD", "NORP" })),
         where = not_caps, action = person() },
 }
 
@@ -221,8 +223,37 @@ for _, label in ipairs{ "PERSON", "ORG", "LOC", "NORP", "MISC" } do
                           where = written_as_name, action = labelled(label) }
 end
 
+-- Names known by their context: found in a phase of their own, among the
+-- words no earlier rule or list has named, so that the context words do
+-- not make these matches longer than the names around them.
+local free = -T.label{ "PERSON", "ORG", "LOC", "NORP", "MISC" }
+local free_full = names_of(free, free)
+local free_name = free_full + T.all(pw, -opener, free) * (hyphen * cap) ^ -1
+local in_context = {
+  -- Cue verbs: "Moore said", "said Per Lund", "Carter told reporters".
+  rule{ name = "person_before_cue", priority = 2,
+        pattern = C("name", free_name) * comma ^ -1 * cue,
+        where = not_caps, action = person() },
+  rule{ name = "person_after_cue", priority = 2,
+        pattern = cue * C("name", free_full),
+        where = not_caps, action = person() },
+  -- Appositions: "Ingrid Solberg, the prime minister", "Marten Olsen,
+  -- chief executive of Olsen Marine", "Ann Lee, 54,".
+  rule{ name = "person_apposition", priority = 2,
+        pattern = C("name", free_full) * comma
+                  * (the + T.lower{ "its", "his", "her", "their" }) ^ -1
+                  * (T.span"NORP" + T.span"LOC" * possessive + T.lower_case) ^ -2 * T.span"ROLE",
+        where = not_caps, action = person() },
+  rule{ name = "person_age", priority = 2,
+        pattern = C("name", free_full) * comma * T.kind"number" * comma,
+        where = not_caps, action = person() },
+}
+
 local all = {}
 for _, list in ipairs{ user, people, organisations, places } do
   for _, r in ipairs(list) do all[#all + 1] = r end
 end
-return phase{ name = "entities", overlap = "longest", rules = all }
+return {
+  phase{ name = "entities", overlap = "longest", rules = all },
+  phase{ name = "entities_in_context", overlap = "longest", rules = in_context },
+}
