@@ -941,6 +941,14 @@ static int eval_memo (gl_PRun *r, uint32_t id, size_t t) {
   return r->memo_val[id];
 }
 
+/* eval_memo for the machine's loops: the class test and a remembered
+** value without a call. */
+static inline int memo_test (gl_PRun *r, uint32_t id, size_t t) {
+  if (!((r->prog->pred_cls[id] >> r->tok_cls[t]) & 1)) return 0;
+  if (r->memo_at[id] == t + 1) return r->memo_val[id];
+  return eval_memo(r, id, t);
+}
+
 static int sos_at (const gl_PRun *r, size_t p) {
   return p < r->ntok && (p == 0 || (r->tok[p].flags & GL_F_SENT_START));
 }
@@ -1074,13 +1082,13 @@ static void start_rules (gl_PRun *r, size_t t, uint32_t combo, uint32_t stamp, u
     for (j = 0; j < key->n; j++) {
       const gl_PStart *st = &p->starts[p->disp[key->lo + j]];
       if ((st->mask & bit) && (st->entry == NONE || active[st->entry]) &&
-          (st->exact || eval_memo(r, p->code[st->pc].x, t)))
+          (st->exact || memo_test(r, p->code[st->pc].x, t)))
         arrive(r, n, stamp, st->pc + 1, e);
     }
   }
   for (i = 0; i < p->ngroups; i++) {
     const gl_PGroup *g = &p->groups[i];
-    if (!eval_memo(r, g->pred, t)) continue;
+    if (!memo_test(r, g->pred, t)) continue;
     for (j = 0; j < g->n; j++) {
       const gl_PStart *st = &p->starts[p->disp[g->lo + j]];
       if ((st->mask & bit) && (st->entry == NONE || active[st->entry]))
@@ -1180,7 +1188,7 @@ int gl_pm_find (gl_PRun *r) {
       uint32_t pc = r->cur[i], e = r->e_cur[pc];
       const gl_PInst *ins = &code[pc];
       if (ins->op == GL_OP_PRED) {
-        if (eval_memo(r, ins->x, pos - 1)) arrive(r, &nnxt, step_stamp, pc + 1, e);
+        if (memo_test(r, ins->x, pos - 1)) arrive(r, &nnxt, step_stamp, pc + 1, e);
         continue;
       }
       for (k = r->last_index[pos - 1]; k < r->last_index[pos]; k++) {   /* SPAN */
