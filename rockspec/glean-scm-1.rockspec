@@ -55,6 +55,7 @@ build = {
     ["glean.news.quotes"] = "lua/glean/news/quotes.lua",
     ["glean.news.report"] = "lua/glean/news/report.lua",
     ["glean.news.rules.entities"] = "lua/glean/news/rules/entities.lua",
+    ["glean.news.rules.quotes"] = "lua/glean/news/rules/quotes.lua",
     ["glean.news.rules.roles"] = "lua/glean/news/rules/roles.lua",
     ["glean.pattern"] = "lua/glean/pattern.lua",
     ["glean.rules"] = "lua/glean/rules.lua",
