@@ -202,7 +202,9 @@ function M.pipeline(opts)
   end
   local ok, pl = pcall(rules.pipeline, { gazetteers = gazetteers, phases = phases })
   if not ok then return nil, pl end
-  return setmetatable({ pipeline = pl, date = opts.date }, Pipeline)
+  -- the parts are kept for those who build variants (bench/news.lua)
+  return setmetatable({ pipeline = pl, date = opts.date, gazetteers = gazetteers,
+                        phases = pl.phases }, Pipeline)
 end
 
 --- Runs the rules over a text and returns the Doc with its spans and links.
