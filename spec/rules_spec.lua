@@ -388,6 +388,18 @@ describe("rule files", function()
     assert.equal("xxx", ("x"):rep(3))
   end)
 
+  it("do not guard the actions of a trusted (the host's own) file", function()
+    local source = [[
+      return { rule{ label = "X", pattern = T.text"a",
+                     action = function(m) local n = 0 for i = 1, 20000 do n = n + i end m:set("n", n) end } }
+    ]]
+    local guarded = assert(glean.rules.load(source, { call_instructions = 10000 }))
+    assert.has_error(function() pipeline{ phases = guarded }:run("a") end)
+    local trusted = assert(glean.rules.load(source, { call_instructions = 10000, trusted = true }))
+    local doc = pipeline{ phases = trusted }:run("a")
+    assert.equal(200010000, doc:spans("X")[1].attrs.n)
+  end)
+
   it("refuse what is not a rule or a phase", function()
     local phases, err = glean.rules.load("return 42\n", { name = "odd.lua" })
     assert.is_nil(phases)
