@@ -68,6 +68,7 @@ build = {
     lua = {
       ["glean.news.data.news"] = "build/data/news.glz",
       ["glean.news.data.words"] = "build/data/words.glz",
+      ["glean.news.data.common"] = "build/data/common.tsv",
     },
   },
   copy_directories = { "examples" },

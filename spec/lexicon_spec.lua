@@ -332,6 +332,17 @@ describe("lexicon.load", function()
     assert.is_true(again.compiled)
   end)
 
+  it("lists the common words for token sets, once", function()
+    if not generated("common.tsv") then return pending("no " .. GENERATED .. "/common.tsv: run make data") end
+    local words = lexicon.common_words()
+    assert.is_true(#words > 50000)
+    local set = {}
+    for _, w in ipairs(words) do set[w] = true end
+    assert.is_true(set["the"] and set["bluntly"] and set["turkey"])
+    assert.is_nil(set["Turkey"])
+    assert.equal(words, lexicon.common_words())
+  end)
+
   it("takes GLEAN_DATA's directory and build/data before the installed place", function()
     if not compiled then return pending("no " .. GENERATED .. "/news.glz: run make data") end
     local lx = assert(lexicon.load())

@@ -453,7 +453,7 @@ local function new_compiler()
     code = {}, ncode = 0,
     preds = {}, npreds = 0, pred_ids = {},
     children = {},
-    sets = {}, set_ids = {},
+    sets = {}, set_ids = {}, set_of_list = {},
     labels = {}, nlabels = 0, filters = {},
     externs = {}, extern_ids = {},
     fstart = {}, rstart = {}, ncaps = {}, capnames = {}, req = {}, reversed = {},
@@ -497,13 +497,17 @@ function Compiler:filter_id(label, keys, attrs)
 end
 
 function Compiler:set_id(list)
+  -- a big set (a word list) used by many predicates is keyed once
+  local id = self.set_of_list[list]
+  if id then return id end
   local key = concat(list, "\0")
-  local id = self.set_ids[key]
+  id = self.set_ids[key]
   if not id then
     id = #self.sets
     self.sets[id + 1] = list
     self.set_ids[key] = id
   end
+  self.set_of_list[list] = id
   return id
 end
 

@@ -21,8 +21,8 @@
 -- local entities = coref.entities(doc, { rules = news_rule_names })
 -- for _, e in ipairs(entities) do print(e.id, e.label, e.name, #e.mentions) end
 
-local ipairs, pairs = ipairs, pairs
-local table = table
+local ipairs, pairs, setmetatable = ipairs, pairs, setmetatable
+local table, string = table, string
 
 local M = {}
 
@@ -32,10 +32,20 @@ local LABELS = { PERSON = true, ORG = true, LOC = true, NORP = true, MISC = true
 local WEAK = { loc_preposition = true, org_acronym = true, person_capitalised = true,
                person_before_cue = true, loc_based = true }
 
+-- Token views (doc[i] makes a table each time), kept per Doc.
+local view_cache = setmetatable({}, { __mode = "k" })
+local function view(doc, i)
+  local c = view_cache[doc]
+  if not c then c = {}; view_cache[doc] = c end
+  local v = c[i]
+  if not v then v = doc[i]; c[i] = v end
+  return v
+end
+
 local function words_of(doc, first, last)
   local out = {}
   for i = first, last do
-    local t = doc[i]
+    local t = view(doc, i)
     if t.is_alpha or t.kind == "word" or t.kind == "number" then out[#out + 1] = t end
   end
   return out
@@ -44,7 +54,7 @@ end
 local function norm_key(doc, first, last)
   local parts = {}
   for i = first, last do
-    local t = doc[i]
+    local t = view(doc, i)
     if not t.is_punct and t.kind ~= "space" and t.kind ~= "newline" then
       parts[#parts + 1] = t.norm or t.lower
     end
@@ -67,8 +77,10 @@ end
 -- in Istanbul").
 local function collect(doc, is_mention)
   local mentions, taken, owner = {}, {}, {}
-  for label in pairs(LABELS) do
-    for _, s in ipairs(doc:spans(label)) do
+  local all = doc:spans()
+  for _, s in ipairs(all) do
+    local label = s.label
+    if LABELS[label] then
       if is_mention(s) then
         mentions[#mentions + 1] = new_mention(doc, s, label)
         owner[s.first .. ":" .. s.last] = true
@@ -78,8 +90,9 @@ local function collect(doc, is_mention)
       end
     end
   end
-  for _, label in ipairs{ "LOC", "NORP" } do
-    for _, s in ipairs(doc:spans(label)) do
+  for _, s in ipairs(all) do
+    local label = s.label
+    if label == "LOC" or label == "NORP" then
       if s.rule == "lexicon" then
         local outer = taken[s.first]
         if (outer == "ORG" or outer == "ORG+PERSON" or outer == "MISC")
@@ -113,24 +126,46 @@ local function propagate(doc, mentions, taken)
       by_key[m.key] = by_key[m.key] or m.label
     end
   end
-  local added = {}
-  for i = 1, #doc do
-    local t = doc[i]
-    local label = (t.is_title or t.is_upper) and (by_word[t.lower] or by_key[t.norm or t.lower])
-    if label and (not taken[i] or (taken[i] == "ORG+PERSON" and label == "PERSON")) then
-      local span = { first = i, last = i, start = t.start, stop = t.stop, text = t.text,
-                     attrs = {}, rule = "coref" }
-      local m = new_mention(doc, span, label, "coref")
-      m.nested = taken[i] ~= nil
-      added[#added + 1] = m
-      taken[i] = taken[i] or label
+  -- the words to look for, in lower case (what the text's lower case
+  -- shows): each is searched for in the text, not token by token
+  local wanted = {}
+  for word, label in pairs(by_word) do wanted[word] = label end
+  for _, m in ipairs(mentions) do
+    if by_key[m.key] and m.first == m.last then
+      local lower = view(doc, m.first).lower
+      wanted[lower] = wanted[lower] or by_key[m.key]
     end
   end
+  local added = {}
+  local lowered = doc:source():lower()
+  local find = string.find
+  for word, label in pairs(wanted) do
+    local pos = 1
+    while true do
+      local s, e = find(lowered, word, pos, true)
+      if not s then break end
+      pos = e + 1
+      local i, last, exact = doc:locate(s, e)
+      if exact and i == last then
+        local t = view(doc, i)
+        if (t.is_title or t.is_upper) and t.lower == word
+           and (not taken[i] or (taken[i] == "ORG+PERSON" and label == "PERSON")) then
+          local span = { first = i, last = i, start = t.start, stop = t.stop, text = t.text,
+                         attrs = {}, rule = "coref" }
+          local m = new_mention(doc, span, label, "coref")
+          m.nested = taken[i] ~= nil
+          added[#added + 1] = m
+          taken[i] = taken[i] or label
+        end
+      end
+    end
+  end
+  table.sort(added, function(a, b) return a.first < b.first end)
   for _, m in ipairs(added) do mentions[#mentions + 1] = m end
   -- weak single-word mentions named like a known entity take its label
   for _, m in ipairs(mentions) do
     if WEAK[m.rule] and m.first == m.last then
-      local label = by_word[doc[m.first].lower] or by_key[m.key]
+      local label = by_word[view(doc, m.first).lower] or by_key[m.key]
       if label and label ~= m.label then m.label = label end
     end
   end
@@ -233,7 +268,7 @@ local function canonical(doc, members)
   end
   local parts, prev_stop = {}, nil
   for i = m.first, m.last do
-    local t = doc[i]
+    local t = view(doc, i)
     local text = t.text
     if t.is_lower and t.is_alpha and m.label == "PERSON" then
       text = spelled[t.lower] or (text:sub(1, 1):upper() .. text:sub(2))
@@ -301,8 +336,8 @@ function M.entities(doc, opts)
     end
   end
   for _, m in ipairs(mentions) do
-    if m.label == "ORG" and m.first == m.last and doc[m.first].is_upper then
-      local home = by_acronym[doc[m.first].lower]
+    if m.label == "ORG" and m.first == m.last and view(doc, m.first).is_upper then
+      local home = by_acronym[view(doc, m.first).lower]
       if home then union(parent, home, m.index) end
     end
   end

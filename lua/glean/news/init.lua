@@ -50,47 +50,43 @@ end
 
 -- Host helpers the rule files see as `news` -------------------------------
 
--- Per Doc: which sentences are set in capitals (headlines).
-local caps_cache = setmetatable({}, { __mode = "k" })
-
-local function caps_sentences(doc)
-  local cached = caps_cache[doc]
-  if cached then return cached end
-  cached = {}
-  for s, first, last in doc:sentences() do
-    local upper, lower = 0, 0
-    for i = first, last do
-      local t = doc[i]
-      if t.is_alpha then
-        if t.is_upper then upper = upper + 1 elseif t.has_lower then lower = lower + 1 end
-      end
-    end
-    cached[s] = upper >= 3 and lower == 0
-  end
-  caps_cache[doc] = cached
-  return cached
-end
-
 local helpers = {}
-
---- Is the sentence of token i set in capitals (a headline)?
-function helpers.caps_sentence(doc, i)
-  return caps_sentences(doc)[doc[i].sentence] or false
-end
 
 local function is_mention(s) return s.rule ~= "lexicon" and s.rule ~= "user" end
 
---- The span of this label over exactly tokens first..last (a mention the
--- rules made, rather than a lexicon's span, when there are both).
-function helpers.span_at(doc, label, first, last)
+-- Per Doc: its spans by first token, built on first use (the rule files
+-- ask for spans made by earlier phases; a miss rebuilds it once).
+local index_cache = setmetatable({}, { __mode = "k" })
+
+local function span_index(doc, rebuild)
+  local idx = not rebuild and index_cache[doc]
+  if idx then return idx end
+  idx = {}
+  for _, s in ipairs(doc:spans()) do
+    local list = idx[s.first]
+    if not list then list = {}; idx[s.first] = list end
+    list[#list + 1] = s
+  end
+  index_cache[doc] = idx
+  return idx
+end
+
+local function find_span(idx, label, first, last)
   local found
-  for _, s in ipairs(doc:spans(label)) do
-    if s.first == first and s.last == last then
+  for _, s in ipairs(idx[first] or {}) do
+    if s.last == last and s.label == label then
       if is_mention(s) then return s end
       found = found or s
     end
   end
   return found
+end
+
+--- The span of this label over exactly tokens first..last (a mention the
+-- rules made, rather than a lexicon's span, when there are both).
+function helpers.span_at(doc, label, first, last)
+  return find_span(span_index(doc), label, first, last)
+         or find_span(span_index(doc, true), label, first, last)
 end
 
 --- The entity mention over exactly tokens first..last.
@@ -141,11 +137,9 @@ local function load_lexicon(opts)
   local lexicon = require "glean.news.lexicon"
   local lx, err = lexicon.load(opts.data and { path = opts.data } or nil)
   if not lx then return nil, err end
-  -- every reading of a phrase ("Georgia": a country, a state, a name)
-  return {
-    { lx.news, name = "lexicon", overlap = "all" },
-    { lx.words, name = "lexicon", overlap = "all" },
-  }
+  -- every reading of a phrase ("Georgia": a country, a state, a name); the
+  -- word list is a token set in the rules (news.common), not a gazetteer
+  return { { lx.news, name = "lexicon", overlap = "all" } }
 end
 
 -- A user gazetteer: TSV phrase<TAB>label[<TAB>key=value...], or a compiled
@@ -181,6 +175,9 @@ function M.pipeline(opts)
     if not m then return nil, path .. ": " .. tostring(gerr) end
     gazetteers[#gazetteers + 1] = { m, name = "user", overlap = "longest" }
   end
+  -- built here, once, rather than by the rule file under the sandbox's hook
+  helpers.common = helpers.common
+                   or glean.pattern.lower(require("glean.news.lexicon").common_words())
   local env = { news = helpers }
   for _, mod in ipairs{ "dates", "quotes" } do
     local ok, lib = pcall(require, "glean.news." .. mod)

@@ -347,6 +347,35 @@ local function has_files(dir)
   return true
 end
 
+local common_cache
+
+--- The English words that exist in lower case (the `COMMON` list), as an
+-- array, for token predicates (`T.lower(words)`) that must not cost a
+-- gazetteer match on every token. Found beside the compiled files (in the
+-- places `lexicon.load` looks); an empty array when there is none.
+-- @treturn {string,...} the words (shared: do not modify)
+-- @usage local common = T.lower(lexicon.common_words())
+function M.common_words()
+  if common_cache then return common_cache end
+  local words = {}
+  local dirs = candidates()
+  local _, generated = source_dirs({})
+  if generated then dirs[#dirs + 1] = generated end
+  for _, dir in ipairs(dirs) do
+    local fh = io.open(dir .. "/common.tsv", "rb")
+    if fh then
+      for line in fh:lines() do
+        local word = line:match("^([^\t]+)\tCOMMON")
+        if word then words[#words + 1] = word end
+      end
+      fh:close()
+      break
+    end
+  end
+  common_cache = words
+  return words
+end
+
 --- Loads the lexicons: the compiled files from the first place that has
 -- them, `opts.path`, else the directory in the environment variable
 -- `GLEAN_DATA`, else `build/data/` of the source tree this module runs

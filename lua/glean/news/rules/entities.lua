@@ -1,7 +1,7 @@
 -- The news rule set, part 2: entity mentions (PERSON, ORG, LOC, NORP, MISC).
 --
 -- Evidence comes from the bundled lexicons (spans labelled LOC, ORG, NORP,
--- HONORIFIC, ROLE, ORG_HEAD, ORG_SUFFIX, CUE, GIVEN_NAME, COMMON, MONTH,
+-- HONORIFIC, ROLE, ORG_HEAD, ORG_SUFFIX, CUE, GIVEN_NAME, MONTH,
 -- WEEKDAY; see data/lexicons/README.md), from a user gazetteer (spans with
 -- attribute source = "user"), from capitalisation and from context: titles,
 -- cue verbs, appositions, prepositions and organisation heads.
@@ -12,8 +12,7 @@
 -- equal length the stronger evidence does.
 --
 -- In scope besides the rule vocabulary: `news`, the host's helpers
--- (news.caps_sentence(doc, token) tells whether a token's sentence is set
--- in capitals, as headlines are).
+-- (news.common: the English words that exist in lower case).
 
 -- Words -------------------------------------------------------------------
 
@@ -44,8 +43,15 @@ for _, w in ipairs(function_list) do is_function_word[w] = true end
 -- name word follows it ("Marten Olsen").
 local acronym = T.all(T.upper, T.shape{ "XX", "XXX", "XXXX", "XXd", "Xd", "XXXd", "X&X" })
 local cap = T.title + acronym
-local opener = T.all(T.sentence_start, T.label"COMMON")
-local base = T.all(cap, -function_words, -T.label{ "MONTH", "WEEKDAY", "CUE", "HONORIFIC", "ROLE" })
+-- English words that exist in lower case (news.common: T.lower of the
+-- COMMON list, a set the machine looks tokens up in).
+local common = news.common
+local opener = T.all(T.sentence_start, common)
+-- Headlines set in capitals (spans HEADLINE, from the phase below) tell
+-- nothing by their case: names there come from the lists, or from
+-- elsewhere in the text (coreference).
+local base = T.all(cap, -function_words,
+                   -T.label{ "MONTH", "WEEKDAY", "CUE", "HONORIFIC", "ROLE", "HEADLINE" })
 local word = T.all(base, -opener)
 -- Particles inside personal names: "Ursula von der Leyen", "Mohammed bin Salman".
 local particle = T.lower{ "de", "van", "von", "der", "den", "da", "di", "du", "del", "della",
@@ -74,7 +80,7 @@ local function names_of(first, next)
   local on = T.all(pw, joins, -opener, first) * mid + T.all(pw, first) * cap_on
   local later_on = T.all(pw, joins, -opener, next) * mid + T.all(pw, next) * cap_on
   local last = T.all(pw, -opener, next) * (hyphen * cap) ^ -1
-  local rare = T.all(pw, -T.label"COMMON", next)
+  local rare = T.all(pw, -common, next)
   return on * later_on ^ 0 * last
          + T.all(pw, joins, opener, first) * mid
            * (T.all(rare, joins) * mid * later_on ^ 0 * last + rare * (hyphen * cap) ^ -1)
@@ -88,8 +94,6 @@ local comma = T.text","
 local the = T.lower{ "the", "a", "an" }
 local possessive = T.text{ "'s", "’s", "'", "’" }
 
--- The host's helper: is this match inside a headline set in capitals?
-local function not_caps(m, doc) return not news.caps_sentence(doc, m.first) end
 
 -- Names from lists count when written as names are (with a capital
 -- first: "Turkey" is a place, "turkey" is not; a number alone is no name).
@@ -129,15 +133,15 @@ local people = {
         action = person() },
   rule{ name = "person_after_title", priority = 4,
         pattern = C("role", T.all(T.title, T.label"ROLE")) * C("name", pw_end),
-        where = not_caps, action = person() },
+        action = person() },
   -- A known given name opens a name: "Donald Trump", "Marten Olsen".
   rule{ name = "person_given_name", priority = 3,
         pattern = C("name", T.all(pw, T.label"GIVEN_NAME", joins) * mid * pw_on ^ 0 * pw_end),
-        where = not_caps, action = person() },
+        action = person() },
   -- "the firm's spokesman Per Lund", "Y's spokesman X".
   rule{ name = "person_spokesman", priority = 3,
         pattern = possessive * C("role", T.span"ROLE") * C("name", person_name),
-        where = not_caps, action = person() },
+        action = person() },
 }
 
 -- Organisations -----------------------------------------------------------
@@ -147,7 +151,7 @@ local people = {
 -- A capitalised cue verb inside a name is a name word ("Signals Bureau").
 local org_word = T.all(T.has_upper, -function_words, T.label{ "NORP", "LOC" }) + word
                  + T.all(T.title, T.label"CUE", -T.sentence_start)
-local org_head = T.all(cap, T.label"ORG_HEAD")
+local org_head = T.all(cap, T.label"ORG_HEAD", -T.label"HEADLINE")
 local org_of = T.lower{ "of", "for", "on" } * T.lower"the" ^ -1 * org_word ^ 1
 local organisations = {
   rule{ name = "org_lexicon", priority = 3,
@@ -157,7 +161,7 @@ local organisations = {
   rule{ name = "org_head", priority = 4,
         pattern = C("name", (org_word + T.text"&") ^ 0 * org_head * (org_head + org_word) ^ 0
                             * org_of ^ -1),
-        where = not_caps, action = labelled("ORG") },
+        action = labelled("ORG") },
   -- "Olsen Marine AS", "Acme Widgets Inc."
   rule{ name = "org_suffix", priority = 4,
         pattern = C("name", (org_word + T.text"&") ^ 1 * comma ^ -1 * T.span"ORG_SUFFIX"),
@@ -166,7 +170,7 @@ local organisations = {
   rule{ name = "org_administration", priority = 4,
         pattern = the * C("name", nword * T.lower{ "administration", "government", "cabinet",
                                                    "campaign" }),
-        where = not_caps, action = labelled("ORG") },
+        action = labelled("ORG") },
   -- "the British consulate in Istanbul", "the Danish embassy in Geneva".
   rule{ name = "org_mission", priority = 4,
         pattern = the * C("name", (T.span"NORP" + T.span"LOC") * T.lower{ "consulate", "embassy",
@@ -175,8 +179,9 @@ local organisations = {
         action = labelled("ORG") },
   -- Acronyms: "NATO", "MI6", "NCSA".
   rule{ name = "org_acronym", priority = 1,
-        pattern = C("name", T.all(acronym, -T.label{ "LOC", "NORP", "COMMON", "MONTH" })),
-        where = not_caps, action = labelled("ORG") },
+        pattern = C("name", T.all(acronym, -common,
+                                  -T.label{ "LOC", "NORP", "MONTH", "HEADLINE" })),
+        action = labelled("ORG") },
 }
 
 -- Places, groups, other names ----------------------------------------------
@@ -199,20 +204,20 @@ local places = {
   rule{ name = "loc_preposition", priority = 0,
         pattern = T.lower{ "in", "near", "outside", "across", "to", "from" }
                   * C("name", T.all(word, T.title, -T.label"GIVEN_NAME")) * -cap,
-        where = not_caps, action = labelled("LOC") },
+        action = labelled("LOC") },
   -- Events and works: "World Cup", "Cold War", "Nobel Peace Prize".
   rule{ name = "misc_event", priority = 3,
         pattern = C("name", org_word ^ 1 * T.text{ "War", "Cup", "Games", "Olympics", "Prize",
                                                   "Award", "Awards", "Summit", "Festival",
                                                   "Championship", "Championships", "Open",
                                                   "Treaty", "Accord", "Accords", "Act" }),
-        where = not_caps, action = labelled("MISC") },
+        action = labelled("MISC") },
   -- Two or more capitalised words that nothing else explains: most often
   -- a person in news copy.
   rule{ name = "person_capitalised", priority = 0,
         pattern = C("name", names_of(-T.label{ "LOC", "NORP", "ORG", "ORG_HEAD" },
                                      -T.label{ "ORG_HEAD", "NORP" })),
-        where = not_caps, action = person() },
+        action = person() },
 }
 
 -- Entries of a user gazetteer win over everything else.
@@ -232,28 +237,36 @@ local free_name = free_full + T.all(pw, -opener, free) * (hyphen * cap) ^ -1
 local in_context = {
   -- Cue verbs: "Moore said", "said Per Lund", "Carter told reporters".
   rule{ name = "person_before_cue", priority = 2,
-        pattern = C("name", free_name) * comma ^ -1 * cue,
-        where = not_caps, action = person() },
+        pattern = C("name", free_name) * comma ^ -1 * cue, action = person() },
   rule{ name = "person_after_cue", priority = 2,
         pattern = cue * C("name", free_full),
-        where = not_caps, action = person() },
+        action = person() },
   -- Appositions: "Ingrid Solberg, the prime minister", "Marten Olsen,
   -- chief executive of Olsen Marine", "Ann Lee, 54,".
   rule{ name = "person_apposition", priority = 2,
         pattern = C("name", free_full) * comma
                   * (the + T.lower{ "its", "his", "her", "their" }) ^ -1
                   * (T.span"NORP" + T.span"LOC" * possessive + T.lower_case) ^ -2 * T.span"ROLE",
-        where = not_caps, action = person() },
+        action = person() },
   rule{ name = "person_age", priority = 2,
         pattern = C("name", free_full) * comma * T.kind"number" * comma,
-        where = not_caps, action = person() },
+        action = person() },
 }
 
 local all = {}
 for _, list in ipairs{ user, people, organisations, places } do
   for _, r in ipairs(list) do all[#all + 1] = r end
 end
+-- A sentence with three words in capitals and none in lower case.
+local quiet = T.all(-T.has_lower, -T.all(T.upper, T.alpha))
+local loud = T.all(T.upper, T.alpha)
+local headlines = phase{ name = "headlines", rules = {
+  rule{ name = "headline", label = "HEADLINE",
+        pattern = T.sos * (quiet ^ 0 * loud) ^ 3 * (quiet + loud) ^ 0 * T.eos },
+} }
+
 return {
+  headlines,
   phase{ name = "entities", overlap = "longest", rules = all },
   phase{ name = "entities_in_context", overlap = "longest", rules = in_context },
 }
