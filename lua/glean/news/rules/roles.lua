@@ -50,7 +50,7 @@ local function link_role(m, doc, person_capture)
   if what then m:link(role, "of", what) end
 end
 
-local roles = phase{ name = "roles", overlap = "longest", rules = {
+local roles = {
   -- "Sir Richard Moore, the head of Britain's ... agency MI6"
   rule{ name = "role_apposition", priority = 2,
         pattern = C("person", T.span"PERSON") * comma
@@ -69,7 +69,7 @@ local roles = phase{ name = "roles", overlap = "longest", rules = {
                   * C("role", (T.span"NORP" + modifier) ^ -2 * T.span"ROLE")
                   * comma ^ -1 * C("person", T.span"PERSON"),
         action = function(m, doc) link_role(m, doc, "person") end },
-} }
+}
 
 local function link_alias(m, doc)
   local a, b = m.captures.a, m.captures.b
@@ -80,7 +80,7 @@ end
 
 local aka = T.lower{ "aka", "a.k.a.", "a.k.a", "formerly", "dubbed", "alias" }
             + T.lower"also" ^ -1 * T.lower"known" * T.lower"as"
-local aliases = phase{ name = "aliases", overlap = "longest", rules = {
+local aliases = {
   -- "MI6 (aka the Secret Intelligence Service)", "X, also known as Y"
   rule{ name = "alias_aka", priority = 2,
         pattern = C("a", entity) * (T.text"(" + comma) ^ -1 * aka * the ^ -1
@@ -94,6 +94,12 @@ local aliases = phase{ name = "aliases", overlap = "longest", rules = {
           return news.initials(doc, a.first, a.last, b.first, b.last)
         end,
         action = link_alias },
-} }
+}
 
-return { roles, aliases }
+-- One phase (a phase costs a pass over each document): every rule keeps
+-- its own leftmost-longest matches, and roles and aliases do not compete.
+local all = {}
+for _, list in ipairs{ roles, aliases } do
+  for _, r in ipairs(list) do all[#all + 1] = r end
+end
+return phase{ name = "roles", overlap = "all", rules = all }
