@@ -249,12 +249,16 @@ end
 -- The canonical name: the longest full mention, each lower-case word
 -- written as another mention writes it with capitals.
 local function canonical(doc, members)
+  -- the most words; then written in mixed case ("Geneva", not "GENEVA");
+  -- then the first in the text (a name before its alias)
   local best
   for _, m in ipairs(members) do
-    if not m.nested then
+    if not m.nested or (best and not best.mixed) then
       local n = #words_of(doc, m.first, m.last)
-      if not best or n > best.n or (n == best.n and #m.text > #best.m.text) then
-        best = { m = m, n = n }
+      local mixed = m.text:find("%l") ~= nil
+      if not best or n > best.n or (n == best.n and mixed and not best.mixed)
+         or (n == best.n and mixed == best.mixed and m.first < best.m.first) then
+        best = { m = m, n = n, mixed = mixed }
       end
     end
   end

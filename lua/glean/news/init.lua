@@ -99,13 +99,14 @@ function helpers.mention_at(doc, first, last)
 end
 
 --- The nearest mention with one of these labels ending before token i, in
--- the same sentence.
+-- the same sentence or else in the one before ("Its director").
 function helpers.before(doc, labels, i)
   local sentence = doc[i].sentence
   local best
   for _, label in ipairs(labels) do
     for _, s in ipairs(doc:spans(label)) do
-      if s.last < i and doc[s.first].sentence == sentence and is_mention(s)
+      local at = doc[s.first].sentence
+      if s.last < i and (at == sentence or at == sentence - 1) and is_mention(s)
          and (not best or s.last > best.last) then
         best = s
       end

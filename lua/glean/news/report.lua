@@ -58,7 +58,9 @@ local function links_from(doc, kind)
   return out
 end
 
-local function quotes_of(doc, entities, of_span, mentions_by_pos)
+local PERSONAL = { he = true, she = true, him = true, her = true }
+
+local function quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
   local speaker_of = links_from(doc, "speaker")
   local antecedent_of = links_from(doc, "antecedent")
   local described = {}      -- description text -> entity made for it
@@ -79,6 +81,14 @@ local function quotes_of(doc, entities, of_span, mentions_by_pos)
     if not e and ante then
       e = entity_within(ante, mentions_by_pos, of_span)
       if not e and ante.attrs and ante.attrs.kind == "description" then sp = ante end
+    end
+    -- "he said", "she added": the person named last before the pronoun, when
+    -- that is nearer than the last speaker ("According to X, ... he said")
+    local pronoun = item.speaker_mention ~= null and sp and sp.attrs
+                    and sp.attrs.kind == "pronoun" and PERSONAL[sp.text:lower()]
+    if pronoun and person_before then
+      local m = person_before(sp.first)
+      if m and (not ante or m.last > ante.last) then e = of_span[m.span] or e end
     end
     if not e and sp and sp.attrs and sp.attrs.kind == "description" then
       -- a described speaker ("several NATO leaders") becomes an entity
@@ -162,7 +172,22 @@ function M.build(doc, opts)
                             text = l.to.text }
     end
   end
-  local quotes = quotes_of(doc, entities, of_span, mentions_by_pos)
+  -- the PERSON mentions in text order, for pronouns
+  local people = {}
+  for _, e in ipairs(entities) do
+    if e.label == "PERSON" then
+      for _, m in ipairs(e.mentions) do people[#people + 1] = m end
+    end
+  end
+  table.sort(people, function(a, b) return a.last < b.last end)
+  local function person_before(i)
+    local best
+    for _, m in ipairs(people) do
+      if m.last < i then best = m else break end
+    end
+    return best
+  end
+  local quotes = quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
   for i, q in ipairs(quotes) do
     if q.speaker ~= null then
       links[#links + 1] = { kind = "speaker", from = q.speaker, to = "Q" .. i }

@@ -32,7 +32,9 @@ local of_what = T.lower{ "of", "at", "for" } * T.lower"the" ^ -1
                 * (org_or_place * possessive) ^ -1 * modifier ^ -4 * C("of", org_or_place)
 -- The words of a role: "the head of ...", "chief executive of ...",
 -- "foreign minister".
-local role_words = (T.span"NORP" + T.span"LOC" * possessive + modifier) ^ -3 * T.span"ROLE"
+-- "the commission's chief negotiator": a possessive may open it.
+local role_words = (T.span"NORP" + T.span"LOC" * possessive + modifier * possessive ^ -1) ^ -3
+                   * T.span"ROLE"
 
 local function link_role(m, doc, person_capture)
   local p = m.captures[person_capture]
@@ -79,7 +81,7 @@ local function link_alias(m, doc)
 end
 
 local aka = T.lower{ "aka", "a.k.a.", "a.k.a", "formerly", "dubbed", "alias" }
-            + T.lower"also" ^ -1 * T.lower"known" * T.lower"as"
+            + T.lower{ "also", "formerly", "better" } ^ -1 * T.lower"known" * T.lower"as"
 local aliases = {
   -- "MI6 (aka the Secret Intelligence Service)", "X, also known as Y"
   rule{ name = "alias_aka", priority = 2,
