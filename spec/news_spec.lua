@@ -124,6 +124,18 @@ describe("news entities", function()
   end)
 end)
 
+describe("news sentences", function()
+  it("keep a sub-heading without a full stop apart from the next sentence", function()
+    local glean = require "glean"
+    local doc = glean.tokenize("The plan failed.\n\nA harbour plan without a harbour\n\n"
+                               .. "While ministers talked, nothing moved.")
+    local texts = {}
+    for _, first, last in doc:sentences() do texts[#texts + 1] = doc:text(first, last) end
+    assert.same({ "The plan failed.", "A harbour plan without a harbour",
+                  "While ministers talked, nothing moved." }, texts)
+  end)
+end)
+
 describe("news coreference", function()
   it("groups full names, surnames, possessives and titled given names", function()
     local r = valid(extract("Sir Richard Vane, a diplomat, arrived. Vane's car was late. "
