@@ -309,6 +309,19 @@ describe("glean extract", function()
     assert.matches("/no/such/article.txt", err, 1, true)
   end)
 
+  it("runs a user's rule file after the bundled rules", function()
+    local rules = support.temp_file(
+      "return rule{ name = 'festival', label = 'MISC', pattern = T.text'Harbourfest' * T.kind'number' }\n")
+    local article = support.temp_file("Marten Olsen opened Harbourfest 2025 in Oslo.")
+    local code, out = run{ "extract", "--format", "json", "--rules", rules, article }
+    os.remove(rules)
+    os.remove(article)
+    assert.equal(0, code)
+    local r = valid(json.decode(out))
+    assert.is_not_nil(entity_of(r, "Harbourfest 2025", "MISC"))
+    assert.is_not_nil(entity_of(r, "Marten Olsen", "PERSON"))
+  end)
+
   it("takes a report format from a Lua file", function()
     local path = support.temp_file("return function(report) return #report.entities .. '\\n' end\n")
     local fmt = path .. ".lua"
