@@ -206,11 +206,18 @@ local by_word = any_word(words"yesterday tomorrow") * (sp * part) ^ -1
 local not_age = -(sp ^ -1 * dash ^ -1 * ci"old" * boundary)
 local ago = ci"ago" * boundary + ci"from" * sp * ci"now" * boundary
 
--- The rule --------------------------------------------------------------------
+-- The rules -------------------------------------------------------------------
 --
--- One text rule finds every candidate (one pattern keeps the scan fast: a
--- quick test of the first word, then the alternatives, the longer forms
--- first); its action checks each and makes the DATE or DURATION span.
+-- The grammar above (`all`) says what a date is, over the raw text. Trying
+-- it at every word would be slow, so token rules, run by the machine in
+-- C, first find where a date can start: the first word of a form with the
+-- word after it ("the 19th", "in March", "five years", "last week"), or
+-- one word that can be a date alone ("Friday", "1990s"). Their matches
+-- only mark places: at each, in text order, the action tries `all` there
+-- and makes the DATE or DURATION span over what it matched, skipping
+-- places inside a date already found. The spans are those of one text
+-- rule with `all` as its pattern: leftmost first, non-overlapping, whole
+-- tokens only.
 
 -- dates.resolve without a reference, remembered for the texts seen last
 -- (a document repeats "today", "last year", ...).
@@ -226,11 +233,6 @@ local function resolved(text)
   return r or nil
 end
 
-local function lower_at(doc, i)
-  if i < 1 or i > #doc then return nil end
-  return doc[i].text:lower()
-end
-
 -- A month or a year alone is a date after one of these words ("in March",
 -- "since 2019"); the span is the month or year only. A month is not one
 -- before "'s" ("May's cabinet"), nor one of the months that are also given
@@ -241,8 +243,7 @@ local possessive = P"'s" + P"\226\128\153s"
 local name_month = capitalised(words"May June April August")
 local lone_month = month_full * -possessive * -(sp * (day + year))
                    - name_month * sp * R"AZ"
-local function named(name, p) return lpeg.Cg(lpeg.Ct(lpeg.Cp() * p * lpeg.Cp()), name) end
-local function what(name) return lpeg.Cg(lpeg.Cc(name), "what") end
+local function named(p) return lpeg.Cp() * p * lpeg.Cp() end
 
 -- The first words of all matches.
 local function concat(...)
@@ -256,23 +257,30 @@ local FIRST = concat(MONTHS, MONTH_ABBR, WEEKDAYS, ONES, TEENS, TENS, CUES, word
   several many some few the this last next early late earlier later mid yesterday tomorrow
   today tonight day end start beginning middle first second third fourth q1 q2 q3 q4]])
 
-local counted = quantity * sp * (units_ago * sp * ago * what"date"
-                                + unit_any * not_age * what"duration")
-                + (digits + numword) * dash * unit_single * not_age * what"duration"
+-- What `all` matched: "date", "duration", or "alone" (then the start and
+-- end of the month or year too); then where the match ends.
+local counted = quantity * sp * (units_ago * sp * ago * lpeg.Cc"date"
+                                + unit_any * not_age * lpeg.Cc"duration")
+                + (digits + numword) * dash * unit_single * not_age * lpeg.Cc"duration"
 local all = #(digit + trie(FIRST))
-            * (the_forms * what"date"
-               + trie(CUES) * sp * named("date", lone_month + year) * what"alone"
+            * (the_forms * lpeg.Cc"date"
+               + trie(CUES) * sp * lpeg.Cc"alone" * named(lone_month + year)
                + counted
-               + (by_number + by_month + by_word) * what"date")
+               + (by_number + by_month + by_word) * lpeg.Cc"date") * lpeg.Cp()
 
 -- Words that make "a year" a rate, not a length.
 local RATE = set(words"once twice thrice times per every")
 local SCALE = set(words"thousand million billion trillion m bn mn k")
 
-local function is_duration(text, m, doc)
+local function lower_at(doc, i)
+  if i < 1 or i > #doc then return nil end
+  return doc[i].text:lower()
+end
+
+local function is_duration(text, first, doc)
   local lower = text:lower()
   if lower == "one day" then return false end
-  local before = lower_at(doc, m.first - 1)
+  local before = lower_at(doc, first - 1)
   if before == "every" then return false end
   if lower:match("^an? ") and before and (RATE[before] or SCALE[before] or before:match("%d")) then
     return false
@@ -280,24 +288,115 @@ local function is_duration(text, m, doc)
   return true
 end
 
+-- Where the last date of the current document ends (a byte offset), and
+-- the place tried last; the document's text.
+local current, text_of, done_to, tried = nil, nil, 0, 0
+
+local function alnum(b) return b and (b >= 48 and b <= 57 or b >= 65 and b <= 90
+                                      or b >= 97 and b <= 122) end
+
 local function make(m, doc)
-  local kind = m.values.what
+  if doc ~= current then current, text_of, done_to, tried = doc, doc:source(), 0, 0 end
+  local pos = m.start
+  if pos < done_to or pos == tried then return end
+  tried = pos
+  local text = text_of
+  -- like a text rule: a place inside a run of letters and digits is no place
+  if pos > 1 and alnum(text:byte(pos - 1)) then return end
+  local kind, a, b, e = lpeg.match(all, text, pos)
+  if not kind then return end
+  if kind ~= "alone" then e = a end
+  if e <= pos then return end
+  local first, last, exact = doc:locate(pos, e - 1)
+  if not first or not exact then return end
+  done_to = e
   if kind == "duration" then
-    local text = m:text()
-    local r = is_duration(text, m, doc) and dates.duration(text)
+    local r = is_duration(doc:text(first, last), first, doc)
+              and dates.duration(doc:text(first, last))
     if r then
-      m:add_span("DURATION", nil, { value = r.value, grain = r.grain, amount = r.amount })
+      m:add_span("DURATION", { first = first, last = last },
+                 { value = r.value, grain = r.grain, amount = r.amount })
     end
     return
   end
-  local where = kind == "alone" and "date" or nil
-  local r = resolved(m:text(where))
+  if kind == "alone" then
+    local ok
+    first, last, ok = doc:locate(a, b - 1)
+    if not first or not ok then return end
+  end
+  local r = resolved(doc:text(first, last))
   if r then
-    m:add_span("DATE", where, { kind = r.relative and "relative" or "absolute", grain = r.grain,
-                                value = r.value, mod = r.mod, part = r.part })
+    m:add_span("DATE", { first = first, last = last },
+               { kind = r.relative and "relative" or "absolute", grain = r.grain,
+                 value = r.value, mod = r.mod, part = r.part })
   end
 end
 
-return phase{ name = "dates", rules = {
-  rule{ name = "dates", snap = "drop", pattern = all, action = make },
-} }
+-- Where a date can start: token rules ------------------------------------------
+--
+-- Each is a superset of the places where `all` matches: a word that starts
+-- a form, and a word that can follow it. Within one rule matches do not
+-- overlap, so no rule's second word can be its own first word.
+
+-- Each rule's first word is one predicate, a set of words (the machine
+-- then passes over the other tokens quickly), and so is its second one
+-- mostly. The sets may say more than `all` (lower case "friday"); `all`
+-- decides.
+local function numbers(from, to, suffix)
+  local out = {}
+  for n = from, to do out[#out + 1] = tostring(n) .. (suffix or "") end
+  return out
+end
+local function suffixed(list, suffix)
+  local out = {}
+  for i, w in ipairs(list) do out[i] = w .. suffix end
+  return out
+end
+local DASHES = { "-", "\226\128\147" }
+local MONTH_FORMS = concat(MONTHS, MONTH_ABBR, suffixed(MONTH_ABBR, "."))
+local DAYS = concat(numbers(1, 31), numbers(0, 9))       -- 0 to 9 are also 00 to 09
+for i = 1, 10 do DAYS[31 + i] = "0" .. DAYS[31 + i] end
+local ORDINALS = {}
+for _, suffix in ipairs(words"st nd rd th") do
+  for _, d in ipairs(DAYS) do ORDINALS[#ORDINALS + 1] = d .. suffix end
+end
+local YEARS = numbers(1000, 2199)
+local DECADES = numbers(100, 209, "0s")
+local QUANTITY = concat(ONES, TEENS, TENS, words"a an few several many some hundred")
+local UNITS = concat(UNITS_SINGLE, UNITS_PLURAL, words"few couple hundred")
+local number_t = T.kind"number"
+
+local starts = {
+  -- one word: "Friday", "today", "Q3 2025", "1990s"
+  T.lower(concat(WEEKDAYS, DECADES, words"yesterday tomorrow today tonight q1 q2 q3 q4")),
+  -- "19.09.2025"
+  T.all(number_t, T.match(digit * digit ^ -1 * P"." * digit * digit ^ -1 * P"."
+                          * digit * digit * digit * digit)),
+  -- "the 19th of", "the 1990s", "the '90s", "the third quarter", "the end of"
+  T.lower"the" * T.lower(concat(DAYS, ORDINALS, DECADES, numbers(0, 9, "0s"),
+                                { "'", "\226\128\153" }, words[[first second third fourth end
+                                start beginning middle day weekend]])),
+  -- "in March", "since 2019"
+  T.lower(CUES) * T.lower(concat(MONTHS, YEARS)),
+  -- "18 months", "18-month", "2025-09-19", "19/09/2025", "19 September", "19 of"
+  number_t * T.lower(concat(UNITS, DASHES, { "/", "of" }, MONTH_FORMS)),
+  -- "five years", "a few days", "two-week", "twenty-five"
+  T.lower(QUANTITY) * T.lower(concat(UNITS, DASHES)),
+  -- "19th of September", "19th Sept."
+  T.lower(ORDINALS) * T.lower(concat({ "of" }, MONTH_FORMS)),
+  -- "September 19", "Sept. 2025", "September of 2025", "Sept. 19th"
+  T.lower(MONTH_FORMS) * (number_t + T.lower(concat({ "of" }, ORDINALS))),
+  -- "early in the year", "late this year", "mid-September", "late 2025", "third quarter",
+  -- "end of", "day before yesterday"
+  T.lower(words[[early late earlier later mid first second third fourth end start beginning
+                 middle day]])
+    * T.lower(concat(words"this last next in quarter of before after", DASHES, MONTH_FORMS, YEARS)),
+  -- "last week", "next Friday", "this morning", "last September"
+  T.lower(words"this last next")
+    * T.lower(concat(words"week weekend month year quarter morning afternoon evening night",
+                     WEEKDAYS, MONTHS)),
+}
+
+local list = {}
+for i, p in ipairs(starts) do list[i] = rule{ name = "dates" .. i, pattern = p, action = make } end
+return phase{ name = "dates", overlap = "all", rules = list }
