@@ -347,6 +347,11 @@ describe("dates.reference", function()
     assert.equal("2025-09-19", dates.reference("Posted 2025-09-19 10:42\nText"))
     assert.equal("2025-09-19", dates.reference("Title: Talks\nDate: Fri, 19 Sep 2025 10:00:00 +0000"
                                                .. "\n\nbody"))
+    -- the first valid one in the line, whichever its form; invalid ones skipped
+    assert.equal("2024-03-01", dates.reference("Filed 31 February 2024, amended March 1, 2024 and "
+                                               .. "2 April 2024"))
+    assert.equal("2024-04-02", dates.reference("Version 12.5 of 2 April 2024, not March 1, 2024"))
+    assert.equal("2024-06-03", dates.reference("x19 May 2024 moved; 3 June 2024"))
   end)
 
   it("does not guess a year", function()

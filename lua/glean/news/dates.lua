@@ -730,20 +730,27 @@ local function full_day(s)
   return nil
 end
 
--- The first full date (with a year) in a line.
+-- The first full date (with a year) in a line: an ISO date, else the first
+-- "19 Sep 2025" (at a word start) or "Sept. 19, 2025" (at a letter run's
+-- start) that is a valid day.
 local function date_in(line)
+  if not line:find("%d%d%d%d") then return nil end    -- every form has a year
   local l = line:gsub("\194\160", " ")
   local iso = l:match("%f[%d](%d%d%d%d%-%d%d%-%d%d)%f[%D]")
   if iso and full_day(iso) then return full_day(iso) end
-  for pos = 1, #l do
-    local c = l:sub(pos, pos)
-    if c:match("%d") and (pos == 1 or not l:sub(pos - 1, pos - 1):match("%w")) then
-      local cand = l:match("^%d%d?%a*%s+%a+%.?,?%s+%d%d%d%d%f[%D]", pos)
-      if cand and full_day(cand) then return full_day(cand) end
-    elseif c:match("%a") and (pos == 1 or not l:sub(pos - 1, pos - 1):match("%a")) then
-      local cand = l:match("^%a+%.?%s+%d%d?%a*,?%s+%d%d%d%d%f[%D]", pos)
-      if cand and full_day(cand) then return full_day(cand) end
+  local find, match = string.find, string.match
+  local d = find(l, "%f[%w]%d")                       -- next digit at a word start
+  local a = find(l, "%f[%a]%a")                       -- next letter run
+  while d or a do
+    local cand
+    if d and (not a or d < a) then
+      cand = match(l, "^%d%d?%a*%s+%a+%.?,?%s+%d%d%d%d%f[%D]", d)
+      d = find(l, "%f[%w]%d", d + 1)
+    else
+      cand = match(l, "^%a+%.?%s+%d%d?%a*,?%s+%d%d%d%d%f[%D]", a)
+      a = find(l, "%f[%a]%a", a + 1)
     end
+    if cand and full_day(cand) then return full_day(cand) end
   end
   return nil
 end
