@@ -195,37 +195,48 @@ local function group_people(list, parent)
     if na ~= nb then return na > nb end
     return a.first < b.first
   end)
-  local fulls = {}
+  -- full names, indexed by surname: a full name joins an earlier one with
+  -- the same surname and given name (or whose second word is its first:
+  -- "Richard Moore" in "Sir Richard Moore")
+  local fulls_by_last = {}
   for _, m in ipairs(list) do
     local p = m.parts
     if p.n >= 2 then
       local home
-      for _, f in ipairs(fulls) do
+      for _, f in ipairs(fulls_by_last[p.last] or {}) do
         local fp = f.parts
-        if fp.last == p.last and (fp.first == p.first or fp.n > p.n and fp.words[2]
-                                  and fp.words[2].lower == p.first) then
+        if fp.first == p.first or fp.n > p.n and fp.words[2] and fp.words[2].lower == p.first then
           home = f
           break
         end
       end
-      if home then union(parent, home.index, m.index) else fulls[#fulls + 1] = m end
+      if home then union(parent, home.index, m.index)
+      else
+        local l = fulls_by_last[p.last]
+        if not l then l = {}; fulls_by_last[p.last] = l end
+        l[#l + 1] = m
+      end
     end
   end
   -- a short mention goes with the nearest full name before it (else the
   -- first after) whose surname or given name it is
-  local full_mentions = {}
+  local by_last, by_first = {}, {}
   for _, m in ipairs(list) do
-    if m.parts.n >= 2 then full_mentions[#full_mentions + 1] = m end
+    local p = m.parts
+    if p.n >= 2 then
+      for _, pair in ipairs{ { by_last, p.last }, { by_first, p.first } } do
+        local l = pair[1][pair[2]]
+        if not l then l = {}; pair[1][pair[2]] = l end
+        l[#l + 1] = m
+      end
+    end
   end
   for _, m in ipairs(list) do
     local p = m.parts
     if p.n == 1 then
       local best, best_d
-      for _, f in ipairs(full_mentions) do
-        local fp = f.parts
-        local fits = fp.last == p.last
-                     or (fp.first == p.first and (m.attrs.title ~= nil or fp.n >= 2))
-        if fits then
+      for _, candidates in ipairs{ by_last[p.last] or {}, by_first[p.first] or {} } do
+        for _, f in ipairs(candidates) do
           local d = m.first >= f.first and (m.first - f.first) or (1e9 + f.first - m.first)
           if not best or d < best_d then best, best_d = f, d end
         end

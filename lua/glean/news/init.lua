@@ -14,10 +14,11 @@
 
 local glean = require "glean"
 local rules = require "glean.rules"
+local spans_mod = require "glean.spans"
 local report_mod = require "glean.news.report"
 
-local type, pairs, ipairs, pcall, error, tostring, setmetatable, require =
-      type, pairs, ipairs, pcall, error, tostring, setmetatable, require
+local type, ipairs, pcall, error, tostring, setmetatable, require =
+      type, ipairs, pcall, error, tostring, setmetatable, require
 local package, io, table = package, io, table
 
 local M = {}
@@ -54,27 +55,32 @@ local helpers = {}
 
 local function is_mention(s) return s.rule ~= "lexicon" and s.rule ~= "user" end
 
--- Per Doc: its spans by first token, built on first use (the rule files
--- ask for spans made by earlier phases; a miss rebuilds it once).
+-- Per Doc: its spans by first token. The rule files ask for spans that
+-- earlier phases made, which a phase finds merged into the Doc's span list
+-- (spans.annotations(doc).spans) when it starts; the index is rebuilt when
+-- that list is a new one (the next phase), never on a miss.
 local index_cache = setmetatable({}, { __mode = "k" })
 
-local function span_index(doc, rebuild)
-  local idx = not rebuild and index_cache[doc]
-  if idx then return idx end
-  idx = {}
-  for _, s in ipairs(doc:spans()) do
-    local list = idx[s.first]
-    if not list then list = {}; idx[s.first] = list end
-    list[#list + 1] = s
+local function span_index(doc)
+  local list = spans_mod.annotations(doc).spans
+  local cached = index_cache[doc]
+  if cached and cached.list == list then return cached.map end
+  local map = {}
+  for _, s in ipairs(list) do
+    local at = map[s.first]
+    if not at then at = {}; map[s.first] = at end
+    at[#at + 1] = s
   end
-  index_cache[doc] = idx
-  return idx
+  index_cache[doc] = { list = list, map = map }
+  return map
 end
 
-local function find_span(idx, label, first, last)
+-- The span over exactly first..last with one of these labels (a set):
+-- a mention the rules made rather than a lexicon's span, when both are.
+local function find_span(doc, labels, first, last)
   local found
-  for _, s in ipairs(idx[first] or {}) do
-    if s.last == last and s.label == label then
+  for _, s in ipairs(span_index(doc)[first] or {}) do
+    if s.last == last and labels[s.label] then
       if is_mention(s) then return s end
       found = found or s
     end
@@ -83,19 +89,17 @@ local function find_span(idx, label, first, last)
 end
 
 --- The span of this label over exactly tokens first..last (a mention the
--- rules made, rather than a lexicon's span, when there are both).
+-- rules made, rather than a lexicon's span, when there are both), made by
+-- an earlier phase.
 function helpers.span_at(doc, label, first, last)
-  return find_span(span_index(doc), label, first, last)
-         or find_span(span_index(doc, true), label, first, last)
+  return find_span(doc, { [label] = true }, first, last)
 end
 
---- The entity mention over exactly tokens first..last.
+--- The entity mention over exactly tokens first..last, made by an earlier
+-- phase.
 function helpers.mention_at(doc, first, last)
-  for label in pairs(M.entity_labels) do
-    local s = helpers.span_at(doc, label, first, last)
-    if s and is_mention(s) then return s end
-  end
-  return nil
+  local s = find_span(doc, M.entity_labels, first, last)
+  return s and is_mention(s) and s or nil
 end
 
 --- The nearest mention with one of these labels ending before token i, in

@@ -15,7 +15,7 @@ local json = require "glean.json"
 local coref = require "glean.news.coref"
 
 local ipairs, pairs, pcall, require = ipairs, pairs, pcall, require
-local table = table
+local table, math = table, math
 
 local M = {}
 
@@ -180,12 +180,13 @@ function M.build(doc, opts)
     end
   end
   table.sort(people, function(a, b) return a.last < b.last end)
-  local function person_before(i)
-    local best
-    for _, m in ipairs(people) do
-      if m.last < i then best = m else break end
+  local function person_before(i)      -- binary search: the last with last < i
+    local lo, hi = 1, #people
+    while lo <= hi do
+      local mid = math.floor((lo + hi) / 2)
+      if people[mid].last < i then lo = mid + 1 else hi = mid - 1 end
     end
-    return best
+    return people[hi]
   end
   local quotes = quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
   for i, q in ipairs(quotes) do

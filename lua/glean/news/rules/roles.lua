@@ -12,7 +12,7 @@
 -- mention --alias--> mention.
 --
 -- In scope besides the rule vocabulary: `news`, the host's helpers
--- (news.span_at, news.before, news.initials).
+-- (news.span_at, news.mention_at, news.before, news.initials).
 
 local comma = T.text","
 -- Lower-case words that can be part of a role ("foreign", "chief"), not
@@ -43,8 +43,7 @@ local function link_role(m, doc, person_capture)
   local role = m:add_span("ROLE", "role")
   m:link(who, "role", role)
   local of = m.captures.of
-  local what = of and (news.span_at(doc, "ORG", of.first, of.last)
-                       or news.span_at(doc, "LOC", of.first, of.last))
+  local what = of and news.mention_at(doc, of.first, of.last)
   -- "its own president": of the nearest organisation or place before.
   if not what and m.captures.its then
     what = news.before(doc, { "LOC", "ORG" }, m.first)
