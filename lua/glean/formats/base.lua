@@ -34,16 +34,20 @@ local null = json.null
 M.null = null
 
 --- The labels a report knows, in the order formats show them: `label`,
--- a section `title`, the ANSI SGR code and the HTML background colour.
+-- a section `title`, the ANSI SGR code, the HTML background colour, and
+-- what one (`name`) and several (`plural`) are called.
 -- @table LABELS
 M.LABELS = {
-  { label = "PERSON", title = "People", ansi = "1;33", color = "#ffd8a8", name = "person" },
+  { label = "PERSON", title = "People", ansi = "1;33", color = "#ffd8a8",
+    name = "person", plural = "people" },
   { label = "ORG", title = "Organisations", ansi = "1;34", color = "#b9d7ff",
-    name = "organisation" },
-  { label = "LOC", title = "Places", ansi = "1;32", color = "#c3f0c8", name = "place" },
+    name = "organisation", plural = "organisations" },
+  { label = "LOC", title = "Places", ansi = "1;32", color = "#c3f0c8",
+    name = "place", plural = "places" },
   { label = "NORP", title = "Nationalities and groups", ansi = "1;35", color = "#f3c9f1",
-    name = "nationality or group" },
-  { label = "MISC", title = "Other names", ansi = "1;36", color = "#e4e4e4", name = "other" },
+    name = "nationality or group", plural = "nationalities or groups" },
+  { label = "MISC", title = "Other names", ansi = "1;36", color = "#e4e4e4",
+    name = "other name", plural = "other names" },
 }
 
 local LABEL_INFO = {}
@@ -55,14 +59,14 @@ end
 --- What formats know of a label (see `LABELS`); a label they do not know
 -- gets a plain description of its own.
 -- @tparam string label
--- @treturn table `label`, `title`, `ansi`, `color`, `name`, `rank`
+-- @treturn table `label`, `title`, `ansi`, `color`, `name`, `plural`, `rank`
 -- @usage print(base.label("ORG").title)   --> Organisations
 function M.label(label)
   local info = LABEL_INFO[label]
   if info then return info end
   label = tostring(label)
   return { label = label, title = label, ansi = "1", color = "#eeeeee", name = label,
-           rank = #M.LABELS + 1 }
+           plural = label, rank = #M.LABELS + 1 }
 end
 
 -- values ------------------------------------------------------------------
@@ -205,10 +209,17 @@ end
 
 -- escaping ------------------------------------------------------------------
 
--- C0 controls (but tab, line feed and carriage return), DEL, C1 controls and
+-- Terminal escape sequences, C0 controls (but tab, line feed and carriage
+-- return), DEL, C1 controls and
 -- the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
 -- U+2066-U+2069), which can make text display as something else.
 local function drop_controls(s)
+  if find(s, "\27", 1, true) then
+    -- whole escape sequences: CSI (ESC [ ... final) and OSC (ESC ] ... BEL or ESC \)
+    s = gsub(s, "\27%[[\48-\63]*[\32-\47]*[\64-\126]", "")
+    s = gsub(s, "\27%][^\7\27]*\7", "")
+    s = gsub(s, "\27%][^\7\27]*\27\\", "")
+  end
   s = gsub(s, "[%z\1-\8\11\12\14-\31\127]", "")
   if find(s, "[\194\226]") then
     s = gsub(s, "\194[\128-\159]", "")
@@ -250,13 +261,14 @@ function M.html(s)
 end
 
 --- A JSON text made safe to embed in an HTML `<script>` element: `<`, `>`,
--- `&` and U+2028/U+2029 written as `\u` escapes (they can only occur inside
--- JSON strings, so the value is unchanged).
+-- `&`, the C1 controls and U+2028/U+2029 written as `\u` escapes (they can
+-- only occur inside JSON strings, so the value is unchanged).
 -- @tparam string s JSON text
 -- @treturn string
 -- @usage '<script type="application/json">' .. base.json_in_html(json.encode(r)) .. '</script>'
 function M.json_in_html(s)
   s = gsub(s, "[<>&]", function(c) return format("\\u%04x", byte(c)) end)
+  s = gsub(s, "\194([\128-\159])", function(c) return format("\\u%04x", byte(c)) end)
   s = gsub(s, "\226\128\168", "\\u2028")
   return (gsub(s, "\226\128\169", "\\u2029"))
 end

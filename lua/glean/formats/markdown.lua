@@ -36,7 +36,8 @@ return function(report, opts)
   local dates, durations = base.list(report.dates), base.list(report.durations)
   local counts = {}
   for _, g in ipairs(groups) do
-    counts[#counts + 1] = format("%d %s", #g.entities, md(g.info.title):lower())
+    local n = #g.entities
+    counts[#counts + 1] = format("%d %s", n, md(n == 1 and g.info.name or g.info.plural))
   end
   say(#counts > 0 and concat(counts, ", ") or "No entities", format(
       "; %d quotation%s; %d date%s", #quotes, #quotes == 1 and "" or "s",
