@@ -37,6 +37,9 @@ DEBS = gcc make libc6-dev binutils \
 # Only for the benchmarks' baselines; make deps tries them, and goes on
 # without them where they cannot be installed.
 BENCH_DEBS = libicu-dev libhyperscan-dev pkg-config clang libclang-rt-14-dev
+# Only for make test-browser (the HTML report in headless Chromium), which
+# skips without them.
+BROWSER_DEBS = chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build-all deps data test test-quick lint lint-c gen gen-check asan valgrind \
@@ -53,6 +56,7 @@ build-all: $(foreach r,$(RUNTIMES),build/$(r)/glean/core.so)
 help:
 	@sed -n 's/^#   make/  make/p' Makefile
 	@echo "  make test-quick  specs on Lua 5.4 only"
+	@echo "  make test-browser  the HTML report in headless Chromium: DOM checks, screenshot"
 	@echo "  make lint        luacheck and a -Werror build against every Lua's headers"
 	@echo "  make gen         regenerate csrc/unicode_data.[ch] from $(UCD)"
 	@echo "  make gen-check   check that regenerating changes nothing"
@@ -78,6 +82,15 @@ test: deps data
 test-quick: deps data
 	@$(MAKE) --no-print-directory all
 	lua5.4 $(BUSTED) --cpath='build/lua5.4/?.so'
+
+# The HTML report of examples/news/harbour.txt in headless Chromium: the DOM
+# checked (every mention highlighted, every quotation linked to its speaker,
+# hover) and a screenshot saved in build/browser/; skipped without Chromium.
+.PHONY: test-browser
+test-browser: deps data
+	@$(MAKE) --no-print-directory all
+	@sh tools/deps.sh "$(SUDO)" --optional $(BROWSER_DEBS)
+	@lua5.4 tools/browser_check.lua
 
 lint: lint-c
 	luacheck .
