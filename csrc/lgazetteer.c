@@ -28,6 +28,7 @@
 
 #include "compat.h"
 #include "gazetteer.h"
+#include "lembed.h"
 #include "lglean.h"
 #include "match.h"
 
@@ -890,6 +891,20 @@ static int l_load_string (lua_State *L) {
   unsigned char *buf = (unsigned char *)lua_newuserdata(L, size ? size : 1);
   memcpy(buf, s, size);                 /* userdata memory is aligned */
   return matcher_new(L, lua_gettop(L), buf, size);
+}
+
+
+/*
+** gl_push_matcher(L, base, size): the C API of lembed.h. A Matcher over a
+** compiled gazetteer the caller owns: nothing is copied, mapped or freed.
+*/
+int gl_push_matcher (lua_State *L, const void *base, size_t size) {
+  if (base == NULL) {
+    lua_pushnil(L);
+    lua_pushliteral(L, "no buffer (NULL)");
+    return 2;
+  }
+  return matcher_new(L, 0, (const unsigned char *)base, size);
 }
 
 
