@@ -139,12 +139,16 @@ end
 -- Pipelines ----------------------------------------------------------------
 
 local function load_lexicon(opts)
-  local lexicon = require "glean.news.lexicon"
-  local lx, err = lexicon.load(opts.data and { path = opts.data } or nil)
-  if not lx then return nil, err end
+  local matcher = opts.lexicon
+  if matcher == nil then
+    local lexicon = require "glean.news.lexicon"
+    local lx, err = lexicon.load(opts.data and { path = opts.data } or nil)
+    if not lx then return nil, err end
+    matcher = lx.news
+  end
   -- every reading of a phrase ("Georgia": a country, a state, a name); the
   -- word list is a token set in the rules (news.common), not a gazetteer
-  return { { lx.news, name = "lexicon", overlap = "all" } }
+  return { { matcher, name = "lexicon", overlap = "all" } }
 end
 
 -- A user gazetteer: TSV phrase<TAB>label[<TAB>key=value...], or a compiled
@@ -165,7 +169,9 @@ Pipeline.__index = Pipeline
 -- @tparam[opt] table opts `gazetteers` (paths of user gazetteers: TSV
 -- `phrase<TAB>label[<TAB>key=value...]` or compiled), `rules` (paths of
 -- user rule files, run after the bundled ones), `data` (the directory of
--- the compiled lexicons)
+-- the compiled lexicons), `lexicon` (the news lexicon as a Matcher, instead
+-- of `news.glz` from `data`: say one a C host made over a buffer it shares
+-- between threads, examples/embed/)
 -- @return a news pipeline, or nil and a message
 -- @usage local pl = assert(news.pipeline{ gazetteers = { "people.tsv" } })
 function M.pipeline(opts)
@@ -173,6 +179,9 @@ function M.pipeline(opts)
     error("bad argument #1 to 'pipeline' (table expected, got " .. type(opts) .. ")", 2)
   end
   opts = opts or {}
+  if opts.lexicon ~= nil and type(opts.lexicon) ~= "userdata" then
+    error("bad option 'lexicon' (Matcher expected, got " .. type(opts.lexicon) .. ")", 2)
+  end
   local gazetteers, err = load_lexicon(opts)
   if not gazetteers then return nil, err end
   for _, path in ipairs(opts.gazetteers or {}) do
