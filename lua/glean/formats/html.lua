@@ -152,16 +152,23 @@ end
 
 local MAX_LISTED = 12
 
--- The tooltip of an entity's mentions: name, label, id, its mentions.
+-- The tooltip of an entity's mentions: name, label, id, and the words of
+-- its mentions (each once, with a count when repeated), in text order.
 local function entity_title(e)
-  local list = {}
   local mentions = base.list(e.mentions)
-  for i, m in ipairs(mentions) do
+  local order, count = {}, {}
+  for _, m in ipairs(mentions) do
+    local t = base.terminal(m.text)
+    if not count[t] then order[#order + 1] = t; count[t] = 0 end
+    count[t] = count[t] + 1
+  end
+  local list = {}
+  for i, t in ipairs(order) do
     if i > MAX_LISTED then
-      list[#list + 1] = format("and %d more", #mentions - MAX_LISTED)
+      list[#list + 1] = format("and %d more", #order - MAX_LISTED)
       break
     end
-    list[#list + 1] = format("“%s” at %s", base.terminal(m.text), str(m.start))
+    list[#list + 1] = "“" .. t .. "”" .. (count[t] > 1 and format(" ×%d", count[t]) or "")
   end
   return format("%s: %s (%s)\n%d mention%s: %s", base.terminal(e.name), base.label(e.label).name,
                 base.terminal(e.id), #mentions, #mentions == 1 and "" or "s", concat(list, ", "))
@@ -188,11 +195,11 @@ local function render_text(text, spans, index, quote_ids)
     s.opened = true
     if s.kind == "m" then
       local e = d.e
-      titles[e] = titles[e] or entity_title(e)
+      titles[e] = titles[e] or esc(entity_title(e))
       return format('<span class="m %s" data-entity="%s" data-start="%s"%s title="%s">',
                     label_class(e.label), esc(e.id), esc(d.m.start),
                     first and (' id="' .. esc(mention_anchor(e, d.m)) .. '"') or "",
-                    esc(titles[e])), "span"
+                    titles[e]), "span"
     elseif s.kind == "q" then
       local q = d.q
       local who = base.entity(index, q.speaker)
