@@ -29,12 +29,21 @@ static int set_path (lua_State *L) {
   return 0;
 }
 
+#if defined(EMBED_LPEG)
+/* Debian's lua-lpeg library, linked in (the Makefile's LPEG_LIB). */
+int luaopen_lpeg (lua_State *L);
+#endif
+
 /* The steps that may raise, under lua_pcall. */
 static int open_state (lua_State *L) {
   luaL_openlibs(L);
   /* package.loaded["glean.core"] = luaopen_glean_core(): linked in */
   luaL_requiref(L, "glean.core", luaopen_glean_core, 0);
   lua_pop(L, 1);
+#if defined(EMBED_LPEG)
+  luaL_requiref(L, "lpeg", luaopen_lpeg, 0);
+  lua_pop(L, 1);
+#endif
   lua_pushcfunction(L, set_path);
   lua_pushvalue(L, 1);
   lua_call(L, 1, 0);
