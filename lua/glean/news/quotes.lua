@@ -51,21 +51,6 @@ local MARKS = {
 }
 M.MARKS = MARKS
 
--- The mark at byte i (its text), if any.
-local function mark_at(text, i)
-  local b = byte(text, i)
-  if b == 39 and byte(text, i + 1) == 39 then return "''" end   -- '' (typewriter double)
-  if b == 34 or b == 39 then return sub(text, i, i) end
-  if b == 194 then
-    local m = sub(text, i, i + 1)
-    if MARKS[m] then return m end
-  elseif b == 226 then
-    local m = sub(text, i, i + 2)
-    if MARKS[m] then return m end
-  end
-  return nil
-end
-
 -- Character classes of the bytes around a mark. ASCII is decided by the
 -- byte; a multi-byte character by its first byte, with the few
 -- punctuation characters that matter recognised whole.
@@ -188,12 +173,16 @@ end
 -- Is the text hard-wrapped (most lines of a similar, moderate length)? Then
 -- only blank lines separate paragraphs; otherwise every line break does.
 local function hard_wrapped(text)
-  local lines, wrapped = 0, 0
-  for line in text:gmatch("[^\n]+") do
-    if line:find("%S") then
+  local lines, wrapped, pos, n = 0, 0, 1, #text
+  while pos <= n do
+    local nl = find(text, "\n", pos, true) or n + 1
+    local ns = find(text, "%S", pos)
+    if ns and ns < nl then                          -- a line with a non-space
       lines = lines + 1
-      if #line >= 40 and #line <= 100 then wrapped = wrapped + 1 end
+      local len = nl - pos
+      if len >= 40 and len <= 100 then wrapped = wrapped + 1 end
     end
+    pos = nl + 1
   end
   return lines >= 5 and wrapped >= 0.8 * lines
 end
@@ -222,23 +211,29 @@ local function paragraphs(text)
 end
 M.paragraphs = paragraphs
 
--- The marks of text between start and stop: an array of {i, e, mark,
--- family, role}.
-local MARK_FIRST = "[\"'\194\226]"
-local function marks_in(text, start, stop)
-  local out, pos = {}, start
-  while true do
-    local i = find(text, MARK_FIRST, pos)
-    if not i or i > stop then break end
-    local m = mark_at(text, i)
-    if m then
-      local e = i + #m - 1
-      local r = role(text, m, i, e)
-      if r then out[#out + 1] = { i = i, e = e, mark = m, family = MARKS[m][1], role = r } end
-      pos = e + 1
-    else
-      pos = i + 1
-    end
+-- Every quotation mark of a text, found in one LPeg pass: a flat array
+-- (position, mark, position, mark, ...). "''" is one mark, not two.
+local MARK_SCAN
+do
+  local glyph = lpeg.P"''"
+  local list = {}
+  for m in pairs(MARKS) do if m ~= "''" then list[#list + 1] = m end end
+  table.sort(list)
+  for _, m in ipairs(list) do glyph = glyph + lpeg.P(m) end
+  local skip = (1 - lpeg.S"\"'\194\226") ^ 0
+  MARK_SCAN = lpeg.Ct((skip * (lpeg.Cp() * lpeg.C(glyph) + 1)) ^ 0)
+end
+
+-- The marks of a text that have a role: an array of {i, e, mark, family,
+-- role}, in text order.
+local function marks_of(text)
+  local found = MARK_SCAN:match(text)
+  local out = {}
+  for k = 1, #found, 2 do
+    local i, m = found[k], found[k + 1]
+    local e = i + #m - 1
+    local r = role(text, m, i, e)
+    if r then out[#out + 1] = { i = i, e = e, mark = m, family = MARKS[m][1], role = r } end
   end
   return out
 end
@@ -268,10 +263,18 @@ function M.scan(text)
     error("bad argument #1 to 'scan' (string expected, got " .. type(text) .. ")", 2)
   end
   local out = {}
+  local all = marks_of(text)
+  if #all == 0 then return out end
   local paras = paragraphs(text)
   local carried = false       -- the previous paragraph left a quote open
+  local next_mark = 1
   for _, p in ipairs(paras) do
-    local marks = marks_in(text, p.start, p.stop)
+    -- this paragraph's marks
+    local marks = {}
+    while all[next_mark] and all[next_mark].i <= p.stop do
+      if all[next_mark].i >= p.start then marks[#marks + 1] = all[next_mark] end
+      next_mark = next_mark + 1
+    end
     local found = {}          -- this paragraph's quotes
     local open = nil          -- the pending double opening mark
     local open_continues = false
@@ -382,7 +385,8 @@ end)
 
 -- What the rule phases found in each Doc (weak keys: it goes with the Doc):
 -- quotes = {span, ...} in text order, quote_at = first token -> span,
--- cands = span -> {candidate, ...}, ents = first token -> {last, label},
+-- cands = span -> {candidate, ...}, ents = first token -> {last, label}
+-- (see entities),
 -- speakers = {span, ...} in the order made, speaker_at = "first:last" ->
 -- span, info = span -> {speaker, antecedent}.
 local state = setmetatable({}, { __mode = "k" })
@@ -390,8 +394,7 @@ local state = setmetatable({}, { __mode = "k" })
 local function doc_state(doc)
   local s = state[doc]
   if not s then
-    s = { quotes = {}, quote_at = {}, cands = {}, ents = {}, speakers = {}, speaker_at = {},
-          info = {} }
+    s = { quotes = {}, quote_at = {}, cands = {}, speakers = {}, speaker_at = {}, info = {} }
     state[doc] = s
   end
   return s
@@ -692,19 +695,41 @@ function M.add_quote(m, doc)
   return span
 end
 
---- Records an entity span (PERSON, ORG, ...) that a speaker may overlap.
--- @tparam Match m a match over one entity span
--- @tparam string label its label
--- @tparam Doc doc
--- @usage action = function(m, doc) quotes.add_entity(m, "PERSON", doc) end
-function M.add_entity(m, label, doc)
-  doc_state(doc).ents[m.first] = { last = m.last, label = label }
+-- The entity spans a speaker may overlap, by first token -> {last, label}:
+-- of each label, the leftmost-longest spans that do not overlap one
+-- another (a later label wins at the same first token). Made once per Doc,
+-- when the first speaker is.
+local ENTITY_LABELS = { "PERSON", "ORG", "NORP" }
+local function by_first_longest(a, b)
+  if a.first ~= b.first then return a.first < b.first end
+  return a.last > b.last
+end
+
+local function entities(doc, s)
+  local ents = s.ents
+  if ents then return ents end
+  ents = {}
+  for _, label in ipairs(ENTITY_LABELS) do
+    local list = {}
+    for k, sp in ipairs(doc:spans(label)) do list[k] = sp end
+    table.sort(list, by_first_longest)
+    local reach = 0
+    for _, sp in ipairs(list) do
+      if sp.first > reach then
+        ents[sp.first] = { last = sp.last, label = label }
+        reach = sp.last
+      end
+    end
+  end
+  s.ents = ents
+  return ents
 end
 
 -- The label of an entity overlapping tokens first..last, if any.
-local function entity_label(s, first, last)
+local function entity_label(doc, s, first, last)
+  local ents = entities(doc, s)
   for i = first - 4, last do
-    local e = s.ents[i]
+    local e = ents[i]
     if e and e.last >= first then return e.label end
   end
   return nil
@@ -725,6 +750,46 @@ local function content_end(doc, q)
   local i = q.last
   if doc:text(i, i) and MARKS[doc:text(i, i)] then i = i - 1 end
   return i >= q.first and doc:text(i, i) or ""
+end
+
+-- Free tokens, as the rule file's FREE pattern has them: not a sentence
+-- end (". ! ? …"), not a paragraph's last token, not inside a quote, not
+-- a cue word, not "according"; or the pair "- called" ("so-called").
+local STOP_TEXT = { ["."] = true, ["!"] = true, ["?"] = true, ["\226\128\166"] = true }
+
+-- Is a blank line (two line breaks) after token i?
+local function paragraph_after(doc, i)
+  local text = doc:source()
+  local _, stop = doc:token(i)
+  local nxt = i < #doc and doc:token(i + 1) or #text + 1
+  local gap = sub(text, stop + 1, nxt - 1)
+  local _, breaks = gap:gsub("\n", "")
+  if breaks == 0 then _, breaks = gap:gsub("\r", "") end
+  return breaks >= 2
+end
+
+-- The run of free tokens from token i on, at most max of them (a "-
+-- called" pair counting as one): its range {first, last}, or nil when
+-- empty.
+local function free_run(doc, s, i, max, cues)
+  local n, j, units = #doc, i, 0
+  local quotes, k = s.quotes, 1
+  while units < max and j <= n do
+    local t = doc:text(j, j)
+    if t == "-" and j < n and lower(doc:text(j + 1, j + 1)) == "called" then
+      j = j + 2
+    else
+      while quotes[k] and quotes[k].last < j do k = k + 1 end
+      if STOP_TEXT[t] or cues[t] or lower(t) == "according"
+         or quotes[k] and quotes[k].first <= j or paragraph_after(doc, j) then
+        break
+      end
+      j = j + 1
+    end
+    units = units + 1
+  end
+  if j == i then return nil end
+  return { first = i, last = j - 1 }
 end
 
 local subject_candidate
@@ -800,17 +865,25 @@ end
 -- before or after the quote). The match has captures `quote`, `cue`
 -- (except for "colon"), `region` (where the speaker is) and, for "before"
 -- and "participle", `mid` (what lies between the cue and the quote).
+-- With `opts.region_after = n`, the region is not a capture but the run
+-- of free tokens after the cue (see `free_run`), at most n of them
+-- (cheaper in the pattern machine than a trailing `FREE ^ -n`); then
+-- `opts.cues` is the set of cue words (lower case).
 -- @tparam Match m
 -- @tparam Doc doc
 -- @tparam string how
+-- @tparam[opt] table opts `region_after`, `cues`
 -- @treturn table|nil the candidate `{how, first, last, cue, dist}`
--- @usage action = function(m, doc) quotes.candidate(m, doc, "after") end
-function M.candidate(m, doc, how)
+-- @usage where = function(m, doc) quotes.candidate(m, doc, "after"); return false end
+function M.candidate(m, doc, how, opts)
   local s = doc_state(doc)
   local qc = m.captures.quote
   local q = qc and s.quote_at[qc.first]
   if not q then return nil end
   local rc, cc, mc = m.captures.region, m.captures.cue, m.captures.mid
+  if opts and opts.region_after and cc then
+    rc = free_run(doc, s, cc.last + 1, opts.region_after, opts.cues or {})
+  end
   local region = rc and tokens(doc, rc.first, rc.last) or {}
   local cue = cc and tokens(doc, cc.first, cc.last) or {}
   local mid = mc and tokens(doc, mc.first, mc.last) or {}
@@ -999,7 +1072,7 @@ function M.resolve(m, doc, opts)
                       { kind = M.speaker_kind(words) })
       s.speaker_at[key] = sp
       s.speakers[#s.speakers + 1] = sp
-      s.info[sp] = { label = entity_label(s, best.first, best.last) }
+      s.info[sp] = { label = entity_label(doc, s, best.first, best.last) }
     end
     q.attrs.cue = best.cue
     m:link(q, "speaker", sp)

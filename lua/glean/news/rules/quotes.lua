@@ -4,23 +4,23 @@
 --   glean.rules.load(path, { env = { quotes = require "glean.news.quotes" } })
 -- after the entity phases (PERSON, ORG, LOC and NORP spans help when they
 -- are there; without them a run of capitalised words next to a cue is a
--- speaker). Three phases:
+-- speaker). Two phases:
 --
 --   1. quote_marks:    one QUOTE span per top-level quotation (the marks
 --                      are paired by glean.news.quotes.scan: curly,
 --                      straight, single, guillemets, mixed, nested, over
 --                      paragraphs; apostrophes are not marks);
---   2. quote_cues:     where a cue verb sits near a quote, the words it
+--   2. quote_speakers: where a cue verb sits near a quote, the words it
 --                      attaches to: "“…,” X said", "“…,” said X", "X said
 --                      (that) … “…”", "according to X", with X in an
 --                      apposition ("X, the head of Y, warned") or split
---                      from the quote by a clause;
---   3. quote_speakers: for each quote, the nearest cue wins; its words
---                      become a SPEAKER span (kind "name", "description"
---                      or "pronoun") linked as the quote's "speaker";
---                      pronouns and continuation quotes are linked to the
---                      most recent compatible speaker as "antecedent";
---                      short quotes without a cue are scare quotes.
+--                      from the quote by a clause; then, for each quote,
+--                      the nearest cue wins; its words become a SPEAKER
+--                      span (kind "name", "description" or "pronoun")
+--                      linked as the quote's "speaker"; pronouns and
+--                      continuation quotes are linked to the most recent
+--                      compatible speaker as "antecedent"; short quotes
+--                      without a cue are scare quotes.
 --
 -- luacheck: read globals T rule phase C lpeg quotes
 
@@ -66,7 +66,8 @@ local ACCORDING = T.lower"according" * T.lower"to"
 -- a sentence end, not a paragraph's last token, not inside a quote, not a
 -- cue (so that the nearest cue is the one found).
 local STOP = T.text{ ".", "!", "?", "\226\128\166" } + T.paragraph_after
--- ("so-called" holds no cue either).
+-- ("so-called" holds no cue either; quotes.candidate's free_run reads
+-- FREE tokens the same way: keep the two in step).
 local FREE = T.any - STOP - T.label"QUOTE" - CUE_WORD - T.lower"according"
              + T.text"-" * T.lower"called"
 local QUOTE = T.span"QUOTE"
@@ -82,65 +83,65 @@ phase{ name = "quote_marks", rules = {
         action = function(m, doc) quotes.add_quote(m, doc) end },
 } }
 
--- 2. Cues and the words they attach to ---------------------------------------
+-- 2. Cues, and the speaker of each quote -------------------------------------
+--
+-- The cue rules record what they find, in their `where` checks, and make
+-- nothing themselves; all `where` checks of a phase run before its
+-- actions, so that the "speaker" rule's action, run for each quote in
+-- text order, sees every cue of its quote. (The pattern machine reads a
+-- pattern from its end: each pattern here ends at a quote, a cue word or
+-- "according to", which few tokens are; what follows a cue in "“…,” said
+-- X" is read by quotes.candidate, as `region_after` FREE tokens.)
 
-phase{ name = "quote_cues", overlap = "all", rules = {
+-- in lower case, for quotes.candidate
+local CUES = {}
+for _, w in ipairs(SAY) do CUES[w] = true end
+
+local function cue_rule(name, pattern, how, opts)
+  return rule{ name = name, pattern = pattern,
+               where = function(m, doc) quotes.candidate(m, doc, how, opts); return false end }
+end
+
+phase{ name = "quote_speakers", overlap = "all", rules = {
   -- “…,” Moore said / “…,” Sir Jane Doe, the head of X, warned / “…”
   -- that …, Sir Jane Doe, the head of X warned
-  rule{ name = "quote_speaker_cue",
-        pattern = C("quote", QUOTE) * C("region", FREE * FREE ^ -40) * C("cue", CUE_WORD),
-        action = function(m, doc) quotes.candidate(m, doc, "after") end },
-  -- “…,” said Moore / “…,” says the newspaper
-  rule{ name = "quote_cue_speaker",
-        pattern = C("quote", QUOTE) * DASH ^ -1 * C("cue", CUE_WORD) * C("region", FREE ^ -12),
-        action = function(m, doc) quotes.candidate(m, doc, "inverted") end },
+  cue_rule("quote_speaker_cue",
+           C("quote", QUOTE) * C("region", FREE * FREE ^ -40) * C("cue", CUE_WORD), "after"),
+  -- “…,” said Moore / “…,” says the newspaper (Moore: up to 12 FREE tokens)
+  cue_rule("quote_cue_speaker", C("quote", QUOTE) * DASH ^ -1 * C("cue", CUE_WORD), "inverted",
+           { region_after = 12, cues = CUES }),
   -- Moore said: “…” / several leaders have reiterated Ukraine’s “…” /
   -- Sir Richard added that Putin was “…”
-  rule{ name = "speaker_cue_quote",
-        pattern = C("region", FREE * FREE ^ -30) * C("cue", CUE_WORD) * C("mid", FREE ^ -40)
-                  * C("quote", QUOTE),
-        action = function(m, doc) quotes.candidate(m, doc, "before") end },
+  cue_rule("speaker_cue_quote",
+           C("region", FREE * FREE ^ -30) * C("cue", CUE_WORD) * C("mid", FREE ^ -40)
+           * C("quote", QUOTE), "before"),
   -- Trump attacked Clinton, saying “…” (the subject of the clause; the
   -- clause may hold other cues)
-  rule{ name = "clause_participle_quote",
-        pattern = C("region", CLAUSE * CLAUSE ^ -40) * T.text"," * C("cue", PARTICIPLE)
-                  * C("mid", FREE ^ -40) * C("quote", QUOTE),
-        action = function(m, doc) quotes.candidate(m, doc, "participle") end },
+  cue_rule("clause_participle_quote",
+           C("region", CLAUSE * CLAUSE ^ -40) * T.text"," * C("cue", PARTICIPLE)
+           * C("mid", FREE ^ -40) * C("quote", QUOTE), "participle"),
   -- Obama is rolling out a new message: “…”
-  rule{ name = "clause_colon_quote",
-        pattern = C("region", FREE * FREE ^ -30) * T.text":" * C("quote", QUOTE),
-        action = function(m, doc) quotes.candidate(m, doc, "colon") end },
+  cue_rule("clause_colon_quote", C("region", FREE * FREE ^ -30) * T.text":" * C("quote", QUOTE),
+           "colon"),
   -- “…” ― Jane Doe (a byline under a quote)
-  rule{ name = "quote_dash_name",
-        pattern = C("quote", QUOTE) * C("cue", T.text{ "\226\128\149", "\226\128\148", "-", "--" })
-                  * C("region", T.title * T.any ^ -5) * T.newline_after,
-        action = function(m, doc) quotes.candidate(m, doc, "byline") end },
+  cue_rule("quote_dash_name",
+           C("quote", QUOTE) * C("cue", T.text{ "\226\128\149", "\226\128\148", "-", "--" })
+           * C("region", T.title * T.any ^ -5) * T.newline_after, "byline"),
   -- no cue: the subject of the sentence, a name or a pronoun before its
   -- verb ("Cruz exhorted Republicans to “…”")
-  rule{ name = "subject_quote", pattern = C("region", FREE * FREE ^ -40) * C("quote", QUOTE),
-        action = function(m, doc) quotes.candidate(m, doc, "subject") end },
-  -- “…”, according to the report
-  rule{ name = "quote_according_to",
-        pattern = C("quote", QUOTE) * C("mid", FREE ^ -30) * C("cue", ACCORDING)
-                  * C("region", FREE ^ -12),
-        action = function(m, doc) quotes.candidate(m, doc, "according") end },
+  cue_rule("subject_quote", C("region", FREE * FREE ^ -40) * C("quote", QUOTE), "subject"),
+  -- “…”, according to the report (the report: up to 12 FREE tokens)
+  cue_rule("quote_according_to", C("quote", QUOTE) * C("mid", FREE ^ -30) * C("cue", ACCORDING),
+           "according", { region_after = 12, cues = CUES }),
   -- According to the report, “…”
-  rule{ name = "according_to_quote",
-        pattern = C("cue", ACCORDING) * C("region", FREE ^ -60) * C("quote", QUOTE),
-        action = function(m, doc) quotes.candidate(m, doc, "according") end },
-  -- entities a speaker may be (their labels decide what a pronoun may
-  -- refer to)
-  rule{ name = "person", pattern = T.span"PERSON",
-        action = function(m, doc) quotes.add_entity(m, "PERSON", doc) end },
-  rule{ name = "org", pattern = T.span"ORG",
-        action = function(m, doc) quotes.add_entity(m, "ORG", doc) end },
-  rule{ name = "norp", pattern = T.span"NORP",
-        action = function(m, doc) quotes.add_entity(m, "NORP", doc) end },
-} }
-
--- 3. Speakers ---------------------------------------------------------------------
-
-phase{ name = "quote_speakers", rules = {
+  cue_rule("according_to_quote", C("cue", ACCORDING) * C("region", FREE ^ -60) * C("quote", QUOTE),
+           "according"),
+  -- for each quote, the nearest cue wins; its words become a SPEAKER span
+  -- (kind "name", "description" or "pronoun") linked as the quote's
+  -- "speaker"; pronouns and continuation quotes are linked to the most
+  -- recent compatible speaker (a PERSON, ORG or NORP span tells what a
+  -- pronoun may refer to) as "antecedent"; short quotes without a cue are
+  -- scare quotes.
   rule{ name = "speaker", pattern = QUOTE,
         action = function(m, doc) quotes.resolve(m, doc, { scare_words = 4 }) end },
 } }
