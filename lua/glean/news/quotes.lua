@@ -792,6 +792,64 @@ local function free_run(doc, s, i, max, cues)
   return { first = i, last = j - 1 }
 end
 
+-- The number of FREE units of tokens first..last (a "- called" pair is
+-- one).
+local function units(doc, first, last)
+  local n, j = 0, first
+  while j <= last do
+    if j < last and doc:text(j, j) == "-" and lower(doc:text(j + 1, j + 1)) == "called" then
+      j = j + 2
+    else
+      j = j + 1
+    end
+    n = n + 1
+  end
+  return n
+end
+
+-- The last max FREE units of a range {first, last} (read from its end).
+local function last_units(doc, r, max)
+  local j, n = r.last, 0
+  while j >= r.first and n < max do
+    if j > r.first and lower(doc:text(j, j)) == "called" and doc:text(j - 1, j - 1) == "-" then
+      j = j - 2
+    else
+      j = j - 1
+    end
+    n = n + 1
+  end
+  if j < r.first then return r end
+  return { first = j + 1, last = r.last }
+end
+
+-- FREE tokens from token i on (1 to max units), then a cue word: the
+-- region {first, last} and the cue {first, last} of the longest such
+-- run, or nil.
+local function run_to_cue(doc, s, i, max, cues)
+  local n, j, u = #doc, i, 0
+  local quotes, k = s.quotes, 1
+  local best
+  while j <= n do
+    local t = doc:text(j, j)
+    if u >= 1 and cues[t] then best = j end
+    if u >= max then break end
+    if t == "-" and j < n and lower(doc:text(j + 1, j + 1)) == "called" then
+      if cues["called"] and doc:text(j + 1, j + 1) == "called" and u + 1 <= max then best = j + 1 end
+      j = j + 2
+    else
+      while quotes[k] and quotes[k].last < j do k = k + 1 end
+      if STOP_TEXT[t] or cues[t] or lower(t) == "according"
+         or quotes[k] and quotes[k].first <= j or paragraph_after(doc, j) then
+        break
+      end
+      j = j + 1
+    end
+    u = u + 1
+  end
+  if not best then return nil end
+  return { first = i, last = best - 1 }, { first = best, last = best }
+end
+
 local subject_candidate
 -- Subjects that name no one: "There is “…”", "It was “…”".
 local EMPTY_SUBJECTS = set"there it this that here what"
@@ -881,8 +939,20 @@ function M.candidate(m, doc, how, opts)
   local q = qc and s.quote_at[qc.first]
   if not q then return nil end
   local rc, cc, mc = m.captures.region, m.captures.cue, m.captures.mid
+  if opts and opts.cue_within then
+    -- "“…,” X said": the free tokens after the quote, then a cue word
+    rc, cc = run_to_cue(doc, s, q.last + 1, opts.cue_within, opts.cues or {})
+    if not rc then return nil end
+  end
   if opts and opts.region_after and cc then
     rc = free_run(doc, s, cc.last + 1, opts.region_after, opts.cues or {})
+  end
+  if opts and (opts.region_max or opts.mid_max) then
+    -- unbounded windows in the pattern: the bounds are kept here
+    if mc and opts.mid_max and units(doc, mc.first, mc.last) > opts.mid_max then return nil end
+    if rc and opts.region_max then
+      rc = last_units(doc, rc, opts.region_max)
+    end
   end
   local region = rc and tokens(doc, rc.first, rc.last) or {}
   local cue = cc and tokens(doc, cc.first, cc.last) or {}

@@ -105,16 +105,20 @@ end
 phase{ name = "quote_speakers", overlap = "all", rules = {
   -- “…,” Moore said / “…,” Sir Jane Doe, the head of X, warned / “…”
   -- that …, Sir Jane Doe, the head of X warned
-  cue_rule("quote_speaker_cue",
-           C("quote", QUOTE) * C("region", FREE * FREE ^ -40) * C("cue", CUE_WORD), "after"),
+  -- (QUOTE * C("region", FREE * FREE ^ -40) * C("cue", CUE_WORD), read by
+  -- quotes.candidate from the quote on: cue_within)
+  cue_rule("quote_speaker_cue", C("quote", QUOTE), "after", { cue_within = 41, cues = CUES }),
   -- “…,” said Moore / “…,” says the newspaper (Moore: up to 12 FREE tokens)
   cue_rule("quote_cue_speaker", C("quote", QUOTE) * DASH ^ -1 * C("cue", CUE_WORD), "inverted",
            { region_after = 12, cues = CUES }),
   -- Moore said: “…” / several leaders have reiterated Ukraine’s “…” /
   -- Sir Richard added that Putin was “…”
+  -- (region: FREE * FREE ^ -30, mid: FREE ^ -40; the bounds are kept by
+  -- quotes.candidate: bounded windows cost the pattern machine a state
+  -- per step of the bound)
   cue_rule("speaker_cue_quote",
-           C("region", FREE * FREE ^ -30) * C("cue", CUE_WORD) * C("mid", FREE ^ -40)
-           * C("quote", QUOTE), "before"),
+           C("region", FREE ^ 1) * C("cue", CUE_WORD) * C("mid", FREE ^ 0) * C("quote", QUOTE),
+           "before", { region_max = 31, mid_max = 40 }),
   -- Trump attacked Clinton, saying “…” (the subject of the clause; the
   -- clause may hold other cues)
   cue_rule("clause_participle_quote",
@@ -129,7 +133,8 @@ phase{ name = "quote_speakers", overlap = "all", rules = {
            * C("region", T.title * T.any ^ -5) * T.newline_after, "byline"),
   -- no cue: the subject of the sentence, a name or a pronoun before its
   -- verb ("Cruz exhorted Republicans to “…”")
-  cue_rule("subject_quote", C("region", FREE * FREE ^ -40) * C("quote", QUOTE), "subject"),
+  cue_rule("subject_quote", C("region", FREE ^ 1) * C("quote", QUOTE), "subject",
+           { region_max = 41 }),
   -- “…”, according to the report (the report: up to 12 FREE tokens)
   cue_rule("quote_according_to", C("quote", QUOTE) * C("mid", FREE ^ -30) * C("cue", ACCORDING),
            "according", { region_after = 12, cues = CUES }),
