@@ -709,9 +709,14 @@ local function entities(doc, s)
   local ents = s.ents
   if ents then return ents end
   ents = {}
+  local of = {}
+  for _, label in ipairs(ENTITY_LABELS) do of[label] = {} end
+  for _, sp in ipairs(doc:spans(ENTITY_LABELS)) do
+    local list = of[sp.label]
+    list[#list + 1] = sp
+  end
   for _, label in ipairs(ENTITY_LABELS) do
-    local list = {}
-    for k, sp in ipairs(doc:spans(label)) do list[k] = sp end
+    local list = of[label]
     table.sort(list, by_first_longest)
     local reach = 0
     for _, sp in ipairs(list) do
@@ -762,6 +767,7 @@ local function paragraph_after(doc, i)
   local text = doc:source()
   local _, stop = doc:token(i)
   local nxt = i < #doc and doc:token(i + 1) or #text + 1
+  if nxt <= stop + 2 then return false end         -- no gap, or one byte
   local gap = sub(text, stop + 1, nxt - 1)
   local _, breaks = gap:gsub("\n", "")
   if breaks == 0 then _, breaks = gap:gsub("\r", "") end
@@ -809,6 +815,7 @@ end
 
 -- The last max FREE units of a range {first, last} (read from its end).
 local function last_units(doc, r, max)
+  if r.last - r.first < max then return r end      -- fewer tokens than units
   local j, n = r.last, 0
   while j >= r.first and n < max do
     if j > r.first and lower(doc:text(j, j)) == "called" and doc:text(j - 1, j - 1) == "-" then
@@ -834,7 +841,10 @@ local function run_to_cue(doc, s, i, max, cues)
     if u >= 1 and cues[t] then best = j end
     if u >= max then break end
     if t == "-" and j < n and lower(doc:text(j + 1, j + 1)) == "called" then
-      if cues["called"] and doc:text(j + 1, j + 1) == "called" and u + 1 <= max then best = j + 1 end
+      -- "-" alone, then "called" as the cue
+      if cues.called and doc:text(j + 1, j + 1) == "called" and u + 1 <= max then
+        best = j + 1
+      end
       j = j + 2
     else
       while quotes[k] and quotes[k].last < j do k = k + 1 end
@@ -1061,9 +1071,14 @@ local function opens_sentence(doc, s, q)
 end
 
 -- Is the pronoun's antecedent candidate compatible with it?
-local function compatible(s, pron, sp)
+local function compatible(doc, s, pron, sp)
   local info = s.info[sp]
-  local label = info and info.label
+  local label = nil
+  if info then
+    -- the label of an entity the speaker overlaps (looked up when needed)
+    if info.label == nil then info.label = entity_label(doc, s, sp.first, sp.last) or false end
+    label = info.label or nil
+  end
   local want = PRONOUNS[lower(pron.text)]
   if want == "he" then
     if label then return label == "PERSON" end
@@ -1081,10 +1096,10 @@ end
 
 -- The most recent speaker span (name or description) before token i
 -- compatible with a pronoun span (any, when pron is nil).
-local function antecedent(s, pron, upto)
+local function antecedent(doc, s, pron, upto)
   for k = #s.speakers, 1, -1 do
     local sp = s.speakers[k]
-    if sp.first < upto and sp.attrs.kind ~= "pronoun" and (not pron or compatible(s, pron, sp))
+    if sp.first < upto and sp.attrs.kind ~= "pronoun" and (not pron or compatible(doc, s, pron, sp))
     then
       return sp
     end
@@ -1142,13 +1157,13 @@ function M.resolve(m, doc, opts)
                       { kind = M.speaker_kind(words) })
       s.speaker_at[key] = sp
       s.speakers[#s.speakers + 1] = sp
-      s.info[sp] = { label = entity_label(doc, s, best.first, best.last) }
+      s.info[sp] = {}
     end
     q.attrs.cue = best.cue
     m:link(q, "speaker", sp)
     local ante
     if sp.attrs.kind == "pronoun" then
-      ante = antecedent(s, sp, sp.first)
+      ante = antecedent(doc, s, sp, sp.first)
       if ante then m:link(q, "antecedent", ante) end
     end
     s.info[q] = { speaker = sp, antecedent = ante or (sp.attrs.kind ~= "pronoun" and sp or nil) }
