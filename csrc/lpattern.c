@@ -406,6 +406,15 @@ static int program_run (lua_State *L) {
     gl_forms_free(&forms->f);
     return gl_memory_error(L);
   }
+  if (forms != NULL && gl_forms_prog_index(&forms->f, &lp->p) < 0) {
+    /* the program's strings join the store's vocabulary; the store keeps
+    ** the program alive (its user value lists them) */
+    if (gl_forms_add_prog(&forms->f, &lp->p) != GL_OK) return gl_memory_error(L);
+    gl_getuservalue(L, 8);
+    lua_pushvalue(L, 1);
+    lua_rawseti(L, -2, (int)gl_rawlen(L, -2) + 1);
+    lua_pop(L, 1);
+  }
   st = gl_pm_init(r, &lp->p, d->t.tok, d->t.ntok, d->text, forms ? &forms->f : NULL,
                   allocf, ud);
   if (st != GL_OK) return run_error(L, st);
@@ -864,13 +873,16 @@ static int forms_gc (lua_State *L) {
 }
 
 /***
-** core.forms(): a store of token forms to pass to prog:run.
+** core.forms(): a store of token forms to pass to prog:run, with the
+** vocabulary of the programs run with it (kept alive by the store).
 */
 static int l_forms (lua_State *L) {
-  LForms *f = (LForms *)lua_newuserdata(L, sizeof(LForms));
+  LForms *f = (LForms *)gl_newuserdata(L, sizeof(LForms));
   memset(f, 0, sizeof(*f));
   luaL_getmetatable(L, GL_FORMS_TYPE);
   lua_setmetatable(L, -2);
+  lua_newtable(L);                      /* the programs of its vocabulary */
+  gl_setuservalue(L, -2);
   return 1;
 }
 

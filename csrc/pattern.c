@@ -40,7 +40,8 @@ typedef struct gl_PPending {
 /* Values of key triples: a start number, or a rule number with this bit. */
 #define RULE_BIT    0x80000000u
 #define TOK_ARRAYS  8             /* first/last index, pend_head, 4 x key, class */
-#define FORM_ARRAYS 13            /* 4 x (off, len, hash), src */
+#define FORM_ARRAYS 17            /* 4 x (off, len, hash, vid), src */
+#define VUNSET      (UINT32_MAX - 1) /* a vocabulary id not looked up yet */
 #define CODE_BYTES  32            /* sortbuf (8), cur, e_cur, nxt, e_nxt, visit, member */
 
 #define GROW(r, arr, cap, need) \
@@ -731,7 +732,8 @@ int gl_forms_init (gl_PForms *f, const gl_Token *tok, size_t ntok,
     f->off[k] = f->block + (3 * k) * n;
     f->len[k] = f->block + (3 * k + 1) * n;
     f->hash[k] = f->block + (3 * k + 2) * n;
-    for (t = 0; t < ntok; t++) f->len[k][t] = NONE;
+    f->vid[k] = f->block + (13 + k) * n;
+    for (t = 0; t < ntok; t++) { f->len[k][t] = NONE; f->vid[k][t] = VUNSET; }
   }
   f->src = f->block + 12 * n;
   for (t = 0; t < ntok; t++) f->src[t] = 0;
@@ -739,10 +741,193 @@ int gl_forms_init (gl_PForms *f, const gl_Token *tok, size_t ntok,
 }
 
 void gl_forms_free (gl_PForms *f) {
+  gl_PVocab *v = &f->voc;
   if (f->alloc == NULL) return;
-  if (f->block) f->alloc(f->ud, f->block, FORM_ARRAYS * (f->cap + 2) * 4, 0);
-  if (f->pool) f->alloc(f->ud, f->pool, f->cap_pool, 0);
+#define FREE(a, n) if (a) f->alloc(f->ud, a, (n) * sizeof(*(a)), 0)
+  FREE(f->block, FORM_ARRAYS * (f->cap + 2));
+  FREE(f->pool, f->cap_pool);
+  FREE(v->slots, v->nslots);
+  FREE(v->offs, v->cap_offs);
+  FREE(v->hash, v->cap_hash);
+  FREE(v->pool, v->cap_pool);
+  FREE(v->use_lo, v->cap_use_lo);
+  FREE(v->uses, v->uses ? 3 * v->nuses + 1 : 0);
+  FREE(v->progs, v->cap_progs);
+#undef FREE
   memset(f, 0, sizeof(*f));
+}
+
+/* ======================================================================
+** The vocabulary of a forms store
+** ====================================================================== */
+
+/* The id of string s (of hash h) in the vocabulary, or NONE. */
+static uint32_t voc_find (const gl_PVocab *v, const unsigned char *s, size_t n, uint32_t h) {
+  size_t mask, i;
+  if (v->nslots == 0) return NONE;
+  mask = v->nslots - 1;
+  for (i = h & mask; ; i = (i + 1) & mask) {
+    uint32_t id = v->slots[i];
+    if (id == 0) return NONE;
+    id--;
+    if (v->hash[id] == h && v->offs[id + 1] - v->offs[id] == n &&
+        memcmp(v->pool + v->offs[id], s, n) == 0)
+      return id;
+  }
+}
+
+static void voc_place (gl_PVocab *v, uint32_t id) {
+  size_t mask = v->nslots - 1, i;
+  for (i = v->hash[id] & mask; v->slots[i] != 0; i = (i + 1) & mask) {}
+  v->slots[i] = id + 1;
+}
+
+/* Makes room in the slots for n strings; GL_OK or GL_ENOMEM. */
+static int voc_reserve (gl_PForms *fm, size_t n) {
+  gl_PVocab *v = &fm->voc;
+  size_t ns = v->nslots ? v->nslots : 64, i;
+  uint32_t *slots;
+  while (ns < 2 * n) ns *= 2;
+  if (ns == v->nslots) return GL_OK;
+  if (ns > ((size_t)-1) / 4 || (slots = (uint32_t *)fm->alloc(fm->ud, NULL, 0, ns * 4)) == NULL)
+    return GL_ENOMEM;
+  memset(slots, 0, ns * 4);
+  if (v->slots) fm->alloc(fm->ud, v->slots, v->nslots * 4, 0);
+  v->slots = slots;
+  v->nslots = ns;
+  for (i = 0; i < v->nstr; i++) voc_place(v, (uint32_t)i);
+  return GL_OK;
+}
+
+/* The id of string s, added if new; NONE when out of memory. */
+static uint32_t voc_intern (gl_PForms *fm, const unsigned char *s, size_t n) {
+  gl_PVocab *v = &fm->voc;
+  uint32_t h = hash_bytes(s, n), id = voc_find(v, s, n, h);
+  size_t used = v->nstr ? v->offs[v->nstr] : 0;
+  if (id != NONE) return id;
+  if (v->nstr + 2 >= UINT32_MAX / 2 || used + n >= UINT32_MAX) return NONE;
+  if ((v->nstr + 1) * 2 > v->nslots && voc_reserve(fm, v->nstr + 1) != GL_OK) return NONE;
+  if (gl_grow(fm->alloc, fm->ud, (void **)&v->offs, &v->cap_offs, v->nstr + 2, 4) ||
+      gl_grow(fm->alloc, fm->ud, (void **)&v->hash, &v->cap_hash, v->nstr + 1, 4) ||
+      gl_grow(fm->alloc, fm->ud, (void **)&v->pool, &v->cap_pool, used + n + 1, 1))
+    return NONE;
+  v->offs[0] = 0;
+  if (n) memcpy(v->pool + used, s, n);
+  v->offs[v->nstr + 1] = (uint32_t)(used + n);
+  v->hash[v->nstr] = h;
+  id = (uint32_t)v->nstr++;
+  voc_place(v, id);
+  return id;
+}
+
+long gl_forms_prog_index (const gl_PForms *f, const gl_Prog *p) {
+  size_t i;
+  for (i = 0; i < f->voc.nprogs; i++) if (f->voc.progs[i] == p) return (long)i;
+  return -1;
+}
+
+/* Scratch of gl_forms_add_prog, freed on every path. */
+typedef struct Reg {
+  uint32_t *sid;                /* program string id -> vocabulary id */
+  size_t nsid;
+  uint32_t *neu;                /* new uses: (string, what, value) triples */
+  size_t nneu, cap_neu;
+  uint32_t *lo, *uses;          /* the new index */
+  size_t nlo, nuses;
+} Reg;
+
+static int reg_use (gl_PForms *fm, Reg *g, uint32_t id, uint32_t what, uint32_t value) {
+  if (gl_grow(fm->alloc, fm->ud, (void **)&g->neu, &g->cap_neu, g->nneu + 3, 4)) return GL_ENOMEM;
+  g->neu[g->nneu++] = id;
+  g->neu[g->nneu++] = what;
+  g->neu[g->nneu++] = value;
+  return GL_OK;
+}
+
+int gl_forms_add_prog (gl_PForms *fm, const gl_Prog *p) {
+  gl_PVocab *v = &fm->voc;
+  Reg g;
+  size_t i, k, idx = v->nprogs, nold = v->nuses;
+  int st = GL_ENOMEM, f;
+  if (!p->finished) return GL_EINVAL;
+  if (gl_forms_prog_index(fm, p) >= 0) return GL_OK;
+  if (fm->alloc == NULL || idx >= UINT32_MAX - 1) return GL_ENOMEM;
+  memset(&g, 0, sizeof(g));
+  if (gl_grow(fm->alloc, fm->ud, (void **)&v->progs, &v->cap_progs, idx + 1, sizeof(*v->progs)))
+    return GL_ENOMEM;
+  g.nsid = p->nstrings + 1;
+  g.sid = (uint32_t *)fm->alloc(fm->ud, NULL, 0, g.nsid * 4);
+  if (g.sid == NULL) goto done;
+  if (voc_reserve(fm, v->nstr + p->nstrings) != GL_OK ||
+      gl_grow(fm->alloc, fm->ud, (void **)&v->offs, &v->cap_offs, v->nstr + p->nstrings + 2, 4) ||
+      gl_grow(fm->alloc, fm->ud, (void **)&v->hash, &v->cap_hash, v->nstr + p->nstrings + 1, 4) ||
+      gl_grow(fm->alloc, fm->ud, (void **)&v->pool, &v->cap_pool,
+              (v->nstr ? v->offs[v->nstr] : 0) + (p->nstrings ? p->str_offs[p->nstrings] : 0) + 1,
+              1))
+    goto done;
+  for (i = 0; i < p->nstrings; i++) {   /* strings added stay: harmless */
+    size_t n;
+    const unsigned char *s = str_of(p, (uint32_t)i, &n);
+    if ((g.sid[i] = voc_intern(fm, s, n)) == NONE) goto done;
+  }
+  for (i = 0; i < p->nset_slots; i++)
+    if (p->set_slots[2 * i] &&
+        reg_use(fm, &g, g.sid[p->set_slots[2 * i + 1]], 0, p->set_slots[2 * i] - 1))
+      goto done;
+  for (i = 0; i < p->nkeys; i++)
+    if (p->keys[i].used &&
+        reg_use(fm, &g, g.sid[p->keys[i].str], 1 + p->keys[i].form, (uint32_t)i))
+      goto done;
+  /* the new index: old uses then new ones, string by string */
+  g.nlo = v->nstr + 1;
+  g.nuses = nold + g.nneu / 3;
+  g.lo = (uint32_t *)fm->alloc(fm->ud, NULL, 0, g.nlo * 4);
+  g.uses = (uint32_t *)fm->alloc(fm->ud, NULL, 0, (3 * g.nuses + 1) * 4);
+  if (g.lo == NULL || g.uses == NULL || g.nuses >= UINT32_MAX / 4) goto done;
+  memset(g.lo, 0, g.nlo * 4);
+  /* count per string: old uses (strings known before), then new ones */
+  {
+    size_t nold_str = v->cap_use_lo ? v->cap_use_lo - 1 : 0;
+    for (i = 0; i < nold_str && i + 1 < g.nlo; i++) g.lo[i + 1] = v->use_lo[i + 1] - v->use_lo[i];
+    for (k = 0; k < g.nneu; k += 3) g.lo[g.neu[k] + 1]++;
+    for (i = 0; i + 1 < g.nlo; i++) g.lo[i + 1] += g.lo[i];
+    /* fill: lo[i] walks from the start of string i's uses */
+    for (i = 0; i < nold_str; i++) {
+      uint32_t u;
+      for (u = v->use_lo[i]; u < v->use_lo[i + 1]; u++) {
+        uint32_t *to = &g.uses[3 * (size_t)g.lo[i]++];
+        to[0] = v->uses[3 * (size_t)u];
+        to[1] = v->uses[3 * (size_t)u + 1];
+        to[2] = v->uses[3 * (size_t)u + 2];
+      }
+    }
+    for (k = 0; k < g.nneu; k += 3) {
+      uint32_t *to = &g.uses[3 * (size_t)g.lo[g.neu[k]]++];
+      to[0] = (uint32_t)idx;
+      to[1] = g.neu[k + 1];
+      to[2] = g.neu[k + 2];
+    }
+    for (i = g.nlo - 1; i > 0; i--) g.lo[i] = g.lo[i - 1];   /* back to the starts */
+    g.lo[0] = 0;
+  }
+  if (v->use_lo) fm->alloc(fm->ud, v->use_lo, v->cap_use_lo * 4, 0);
+  if (v->uses) fm->alloc(fm->ud, v->uses, (3 * v->nuses + 1) * 4, 0);
+  v->use_lo = g.lo;
+  v->cap_use_lo = g.nlo;
+  v->uses = g.uses;
+  v->nuses = g.nuses;
+  g.lo = g.uses = NULL;
+  v->progs[v->nprogs++] = p;
+  /* the tokens looked up so far may now be found */
+  for (f = 0; f < 4; f++)
+    for (i = 0; fm->block && i < fm->ntok; i++) fm->vid[f][i] = VUNSET;
+  st = GL_OK;
+done:
+  if (g.sid) fm->alloc(fm->ud, g.sid, g.nsid * 4, 0);
+  if (g.neu) fm->alloc(fm->ud, g.neu, g.cap_neu * 4, 0);
+  if (g.lo) fm->alloc(fm->ud, g.lo, g.nlo * 4, 0);
+  if (g.uses) fm->alloc(fm->ud, g.uses, (3 * g.nuses + 1) * 4, 0);
+  return st;
 }
 
 int gl_pm_init (gl_PRun *r, const gl_Prog *p, const gl_Token *tok, size_t ntok,
@@ -770,6 +955,10 @@ int gl_pm_init (gl_PRun *r, const gl_Prog *p, const gl_Token *tok, size_t ntok,
   else if (forms->tok != tok || forms->ntok != ntok || forms->len[0] == NULL)
     return GL_EINVAL;                   /* prepared for other tokens */
   r->forms = forms;
+  {
+    long idx = forms == &r->own_forms ? -1 : gl_forms_prog_index(forms, p);
+    r->vidx = idx < 0 ? NONE : (uint32_t)idx;
+  }
   if (p->nexterns) {
     size_t need = (size_t)p->nexterns * ntok;
     if (ntok && need / ntok != p->nexterns) return GL_ENOMEM;
@@ -887,6 +1076,38 @@ static const unsigned char *form_of (gl_PForms *fm, int f, size_t t, size_t *len
 
 #define token_form(r, f, t, len, hash)   form_of((r)->forms, f, t, len, hash)
 
+/* The vocabulary id of form f of token t, looked up once per text; NONE
+** when the vocabulary does not have it. */
+static uint32_t vid_of (gl_PForms *fm, int f, size_t t) {
+  uint32_t id = fm->vid[f][t];
+  if (id == VUNSET) {
+    size_t len;
+    uint32_t h;
+    const unsigned char *s = form_of(fm, f, t, &len, &h);
+    if (s == NULL) return NONE;         /* out of memory: not remembered */
+    id = voc_find(&fm->voc, s, len, h);
+    /* strings of a registration that failed have no uses */
+    if (id != NONE && (size_t)id + 1 >= fm->voc.cap_use_lo) id = NONE;
+    fm->vid[f][t] = id;
+  }
+  return id;
+}
+
+/* Is vocabulary string id in set 'set' of program idx? */
+static int voc_in_set (const gl_PVocab *v, uint32_t id, uint32_t idx, uint32_t set) {
+  const uint32_t *u = v->uses + 3 * (size_t)v->use_lo[id], *end = v->uses + 3 * (size_t)v->use_lo[id + 1];
+  for (; u < end; u += 3) if (u[0] == idx && u[1] == 0 && u[2] == set) return 1;
+  return 0;
+}
+
+/* The key slot + 1 of vocabulary string id as a key of form f in program
+** idx, or 0. */
+static uint32_t voc_key (const gl_PVocab *v, uint32_t id, uint32_t idx, int f) {
+  const uint32_t *u = v->uses + 3 * (size_t)v->use_lo[id], *end = v->uses + 3 * (size_t)v->use_lo[id + 1];
+  for (; u < end; u += 3) if (u[0] == idx && u[1] == (uint32_t)f + 1) return u[2] + 1;
+  return 0;
+}
+
 static int eval_memo (gl_PRun *r, uint32_t id, size_t t);
 
 /* Predicate id on token t (operands through the memo: predicates share
@@ -901,6 +1122,10 @@ static int eval_pred (gl_PRun *r, uint32_t id, size_t t) {
   switch (pr->type) {
     case GL_PR_ANY: return 1;
     case GL_PR_TEXT: case GL_PR_LOWER: case GL_PR_NORM: case GL_PR_SHAPE:
+      if (r->vidx != NONE) {
+        uint32_t v = vid_of(r->forms, (int)(pr->type - GL_PR_TEXT), t);
+        return v != NONE && voc_in_set(&r->forms->voc, v, r->vidx, pr->a);
+      }
       s = token_form(r, (int)(pr->type - GL_PR_TEXT), t, &len, &h);
       return s != NULL && set_has(p, pr->a, s, len, h);
     case GL_PR_KIND: return k->kind < 32 && ((pr->a >> k->kind) & 1);
@@ -1107,6 +1332,18 @@ static void find_keys (gl_PRun *r) {
   memcpy(r->active, p->always, p->nrules);
   for (f = 0; f < 4; f++) {
     if (!(p->key_forms & (1u << f))) continue;
+    if (r->vidx != NONE) {              /* through the vocabulary */
+      const gl_PVocab *v = &r->forms->voc;
+      for (t = 0; t < r->ntok; t++) {
+        uint32_t id = vid_of(r->forms, f, t), slot;
+        const gl_PKey *key;
+        r->tok_key[f][t] = slot = id == NONE ? 0 : voc_key(v, id, r->vidx, f);
+        if (slot == 0) continue;
+        key = &p->keys[slot - 1];
+        for (j = 0; j < key->rn; j++) r->active[p->rdisp[key->rlo + j]] = 1;
+      }
+      continue;
+    }
     for (t = 0; t < r->ntok; t++) {
       const unsigned char *s;
       size_t len;

@@ -146,28 +146,63 @@ typedef struct gl_PMatch {
 ** negative for an error (the run then stops with GL_EHOST). */
 typedef int (*gl_PExtern) (void *ctx, uint32_t ext, size_t token);
 
+/* A vocabulary: the strings of the sets and keys of the programs
+** registered with a forms store (gl_forms_add_prog), each with an id, and
+** for each string its uses: (program, what, value) triples, grouped by
+** string and ordered by program, where what is 0 for a set (value: the
+** set) or 1 + f for a key of form f (value: the key's slot). A token's
+** form is looked up once per text; each program then finds its keys and
+** sets among the string's few uses, without hashing. */
+typedef struct gl_PVocab {
+  uint32_t *slots;              /* open addressing: string id + 1, 0 empty */
+  size_t nslots;
+  uint32_t *offs;               /* nstr + 1: the strings in pool */
+  uint32_t *hash;               /* per string */
+  size_t nstr, cap_offs, cap_hash;
+  unsigned char *pool;
+  size_t cap_pool;
+  uint32_t *use_lo;             /* nstr + 1: string i's uses in uses[3 use_lo[i] ..] */
+  uint32_t *uses;
+  size_t nuses, cap_use_lo;     /* nuses triples */
+  const struct gl_Prog **progs; /* the registered programs, by index */
+  size_t nprogs, cap_progs;
+} gl_PVocab;
+
 /* The forms of a text's tokens (0 text, 1 lower, 2 norm, 3 shape) with
-** their hashes, made on demand; every program run over the same tokens can
-** share them (a Doc keeps one). */
+** their hashes and vocabulary ids, made on demand; every program run over
+** the same tokens can share them (a pipeline keeps one, with the
+** vocabulary of its programs, which stays from one text to the next). */
 typedef struct gl_PForms {
   const gl_Token *tok;
   const unsigned char *text;
   size_t ntok;
-  uint32_t *block;              /* 13 arrays of cap + 2 */
+  uint32_t *block;              /* 17 arrays of cap + 2 */
   size_t cap;
   uint32_t *off[4], *len[4], *hash[4];  /* len UINT32_MAX: not made yet */
+  uint32_t *vid[4];             /* vocabulary id; UINT32_MAX: none, - 1: not known yet */
   uint32_t *src;                /* per token: bit f set when form f is in the text */
   unsigned char *pool;
   size_t poollen, cap_pool;
+  gl_PVocab voc;
   gl_Alloc alloc;
   void *ud;
 } gl_PForms;
 
-/* Prepares forms for tokens (previous contents are dropped); GL_OK or
-** GL_ENOMEM. Zero the struct before the first call. */
+/* Prepares forms for tokens (previous contents are dropped, the
+** vocabulary kept); GL_OK or GL_ENOMEM. Zero the struct before the first
+** call. */
 GL_FUNC int gl_forms_init (gl_PForms *f, const gl_Token *tok, size_t ntok,
                            const unsigned char *text, gl_Alloc alloc, void *ud);
 GL_FUNC void gl_forms_free (gl_PForms *f);
+/* The index of a finished program in the vocabulary of a forms store, or
+** -1 when not registered. */
+GL_FUNC long gl_forms_prog_index (const gl_PForms *f, const struct gl_Prog *p);
+/* Registers a finished program (its strings join the vocabulary): GL_OK,
+** GL_EINVAL (not finished) or GL_ENOMEM (the program is then not
+** registered and runs as without the store's vocabulary).
+** The program must outlive the store, or at least its runs with it. The
+** store's allocator must be set (gl_forms_init) first. */
+GL_FUNC int gl_forms_add_prog (gl_PForms *f, const struct gl_Prog *p);
 
 /* The state of running a program over one text; reusable for the next
 ** text. All arrays are grown with the allocator given to gl_pm_init and
@@ -191,6 +226,8 @@ typedef struct gl_PRun {
   size_t cover_words, cap_cover;
   /* forms of tokens: given to gl_pm_init, or own_forms */
   gl_PForms *forms, own_forms;
+  uint32_t vidx;                /* the program's index in forms' vocabulary, or
+                                ** UINT32_MAX: not registered (sets hashed) */
   uint32_t *tok_key[4];         /* the key slot + 1 of each token's form, or 0 */
   uint32_t *tok_cls;            /* each token's class (see token_class in pattern.c) */
   unsigned char *ext_memo;      /* nexterns x ntok: 0 unknown, 1 false, 2 true */

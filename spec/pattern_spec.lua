@@ -482,3 +482,56 @@ describe("core.program", function()
     assert.matches("nested too deeply", err)
   end)
 end)
+
+describe("a forms store shared by programs (core.forms)", function()
+  -- each program's strings join the store's vocabulary when it first runs
+  -- with it; the matches are those of a run without a store
+  local texts_ = {
+    "Dr. Ann Lee met the Mayor of Springfield in May.",
+    "the mayor of SPRINGFIELD met Dr Lee, then Ann went home",
+    "Nothing here: 42 apples, 7 pears; mayor, MAYOR, Mayor.",
+  }
+  local pats = {
+    { T.lower{ "dr", "dr." } * T.title ^ 1, T.text"Mayor" * T.lower"of" * T.title },
+    { T.lower{ "mayor", "may" } * T.any, T.shape"dd" * T.norm{ "apples", "pears" } },
+    { T.text{ "Ann", "Lee", "May" } * T.lower{ "lee", "met", "went" } },
+  }
+  local function flat(prog, doc, forms, fresh)
+    return prog.core:run(doc, {}, nil, false, prog.labels, prog.filters, forms, fresh)
+  end
+
+  it("finds what runs without it find, over doc after doc", function()
+    local progs = {}
+    for i, p in ipairs(pats) do progs[i] = T.compile(p) end
+    local forms = core.forms()
+    local n = 0
+    for round = 1, 2 do
+      for _, text in ipairs(texts_) do
+        local doc = glean.tokenize(text)
+        for i, prog in ipairs(progs) do
+          local want, got = flat(prog, doc), flat(prog, doc, forms, i == 1)
+          assert.same(want, got, ("round %d, program %d: %s"):format(round, i, text))
+          n = n + #got
+        end
+      end
+    end
+    assert.is_true(n > 0)
+  end)
+
+  it("lets one program run with two stores, and a store outlive its pipeline", function()
+    local prog = T.compile(pats[2])
+    local doc = glean.tokenize(texts_[3])
+    local a, b = core.forms(), core.forms()
+    local want = flat(prog, doc)
+    assert.is_true(#want > 0)
+    assert.same(want, flat(prog, doc, a, true))
+    assert.same(want, flat(prog, doc, b, true))
+    local other = T.compile(pats[3])
+    assert.same(flat(other, doc), flat(other, doc, a, false))   -- joins a's vocabulary
+    assert.same(want, flat(prog, doc, a, false))
+    prog = nil                          -- luacheck: ignore
+    collectgarbage()
+    collectgarbage()
+    assert.same(want, flat(T.compile(pats[2]), doc, a, false))
+  end)
+end)

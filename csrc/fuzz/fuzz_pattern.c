@@ -112,6 +112,28 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
           if (slots[i] != UINT32_MAX && (slots[i] < m->first || slots[i] > m->last + 1)) abort();
       }
     }
+    {                                   /* through a forms store's vocabulary: the same */
+      gl_PForms fm;
+      gl_PRun r2;
+      memset(&fm, 0, sizeof(fm));
+      memset(&r2, 0, sizeof(r2));
+      if (gl_forms_init(&fm, t.tok, t.ntok, text, plain_alloc, NULL) == GL_OK &&
+          gl_forms_add_prog(&fm, &p) == GL_OK && gl_forms_add_prog(&fm, &p) == GL_OK &&
+          gl_pm_init(&r2, &p, t.tok, t.ntok, text, &fm, plain_alloc, NULL) == GL_OK) {
+        if (r2.vidx != 0) abort();
+        r2.ext = every_third;
+        for (i = 0; i < nspans && t.ntok > 0 && spans + 3 * i + 2 < in.end; i++) {
+          uint32_t f = spans[3 * i] % (uint32_t)t.ntok, l = f + spans[3 * i + 1] % 3;
+          gl_pm_add_span(&r2, f, l, spans[3 * i + 2] % 4);
+        }
+        if (gl_pm_find(&r2) == GL_OK &&
+            (r2.nfound != r.nfound ||
+             (r.nfound && memcmp(r2.found, r.found, r.nfound * sizeof(gl_PMatch)) != 0)))
+          abort();
+      }
+      gl_pm_free(&r2);
+      gl_forms_free(&fm);
+    }
   }
 run:
   gl_pm_free(&r);
