@@ -954,6 +954,29 @@ function M.candidate(m, doc, how, opts)
     rc, cc = run_to_cue(doc, s, q.last + 1, opts.cue_within, opts.cues or {})
     if not rc then return nil end
   end
+  if opts and opts.cue_next then
+    -- "“…,” said X": a cue right after the quote, or after a comma, a
+    -- dash or a colon
+    local i = q.last + 1
+    if i <= #doc and opts.cue_next[doc:text(i, i)] then i = i + 1 end
+    if i > #doc or not (opts.cues or {})[doc:text(i, i)] then return nil end
+    cc = { first = i, last = i }
+  end
+  if opts and opts.byline then
+    -- "“…” ― Jane Doe" then a line break: a dash, a title-case word and
+    -- up to 5 more tokens
+    local i, n = q.last + 1, #doc
+    if i + 2 > n or not opts.byline[doc:text(i, i)] or not doc[i + 1].is_title then
+      return nil
+    end
+    local last
+    for k = 5, 0, -1 do
+      local j = i + 1 + k
+      if j + 1 <= n and doc[j + 1].newline_after then last = j; break end
+    end
+    if not last then return nil end
+    cc, rc = { first = i, last = i }, { first = i + 1, last = last }
+  end
   if opts and opts.region_after and cc then
     rc = free_run(doc, s, cc.last + 1, opts.region_after, opts.cues or {})
   end

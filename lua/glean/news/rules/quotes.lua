@@ -74,7 +74,10 @@ local QUOTE = T.span"QUOTE"
 -- A clause may hold cue words: what the participle rule reads back over.
 local CLAUSE = T.any - STOP - T.label"QUOTE"
 local PARTICIPLE = T.all(CUE_WORD, T.match((1 - lpeg.P"ing" * -1) ^ 1 * "ing" * -1))
-local DASH = T.text{ ",", "\226\128\148", "\226\128\147", "--", ":" }
+local DASH = { [","] = true, ["\226\128\148"] = true, ["\226\128\147"] = true, ["--"] = true,
+              [":"] = true }
+local BYLINE_DASH = { ["\226\128\149"] = true, ["\226\128\148"] = true, ["-"] = true,
+                      ["--"] = true }
 
 -- 1. Quotation marks ----------------------------------------------------------
 
@@ -89,13 +92,18 @@ phase{ name = "quote_marks", rules = {
 -- nothing themselves; all `where` checks of a phase run before its
 -- actions, so that the "speaker" rule's action, run for each quote in
 -- text order, sees every cue of its quote. (The pattern machine reads a
--- pattern from its end: each pattern here ends at a quote, a cue word or
--- "according to", which few tokens are; what follows a cue in "“…,” said
--- X" is read by quotes.candidate, as `region_after` FREE tokens.)
+-- pattern from its end: each pattern here ends at a quote or at "according
+-- to", which few tokens are; what follows a quote or a cue is read by
+-- quotes.candidate, in Lua.)
 
 -- in lower case, for quotes.candidate
 local CUES = {}
 for _, w in ipairs(SAY) do CUES[w] = true end
+
+-- what quotes.candidate reads after a quote (see quote_then_cue)
+local SAID_AFTER = { cue_within = 41, cues = CUES }
+local SAID_BEFORE = { cue_next = DASH, region_after = 12, cues = CUES }
+local BYLINE = { byline = BYLINE_DASH }
 
 local function cue_rule(name, pattern, how, opts)
   return rule{ name = name, pattern = pattern,
@@ -103,14 +111,22 @@ local function cue_rule(name, pattern, how, opts)
 end
 
 phase{ name = "quote_speakers", overlap = "all", rules = {
+  -- After a quote, read from the quote on by quotes.candidate, in this
+  -- order (as patterns these would start at every cue word or line end):
   -- “…,” Moore said / “…,” Sir Jane Doe, the head of X, warned / “…”
   -- that …, Sir Jane Doe, the head of X warned
-  -- (QUOTE * C("region", FREE * FREE ^ -40) * C("cue", CUE_WORD), read by
-  -- quotes.candidate from the quote on: cue_within)
-  cue_rule("quote_speaker_cue", C("quote", QUOTE), "after", { cue_within = 41, cues = CUES }),
-  -- “…,” said Moore / “…,” says the newspaper (Moore: up to 12 FREE tokens)
-  cue_rule("quote_cue_speaker", C("quote", QUOTE) * DASH ^ -1 * C("cue", CUE_WORD), "inverted",
-           { region_after = 12, cues = CUES }),
+  --   QUOTE * C("region", FREE * FREE ^ -40) * C("cue", CUE_WORD)
+  -- “…,” said Moore / “…,” says the newspaper
+  --   QUOTE * DASH ^ -1 * C("cue", CUE_WORD) * C("region", FREE ^ -12)
+  -- “…” ― Jane Doe (a byline under a quote)
+  --   QUOTE * C("cue", BYLINE_DASH) * C("region", T.title * T.any ^ -5) * T.newline_after
+  rule{ name = "quote_then_cue", pattern = C("quote", QUOTE),
+        where = function(m, doc)
+          quotes.candidate(m, doc, "after", SAID_AFTER)
+          quotes.candidate(m, doc, "inverted", SAID_BEFORE)
+          quotes.candidate(m, doc, "byline", BYLINE)
+          return false
+        end },
   -- Moore said: “…” / several leaders have reiterated Ukraine’s “…” /
   -- Sir Richard added that Putin was “…”
   -- (region: FREE * FREE ^ -30, mid: FREE ^ -40; the bounds are kept by
@@ -127,10 +143,6 @@ phase{ name = "quote_speakers", overlap = "all", rules = {
   -- Obama is rolling out a new message: “…”
   cue_rule("clause_colon_quote", C("region", FREE * FREE ^ -30) * T.text":" * C("quote", QUOTE),
            "colon"),
-  -- “…” ― Jane Doe (a byline under a quote)
-  cue_rule("quote_dash_name",
-           C("quote", QUOTE) * C("cue", T.text{ "\226\128\149", "\226\128\148", "-", "--" })
-           * C("region", T.title * T.any ^ -5) * T.newline_after, "byline"),
   -- no cue: the subject of the sentence, a name or a pronoun before its
   -- verb ("Cruz exhorted Republicans to “…”")
   cue_rule("subject_quote", C("region", FREE ^ 1) * C("quote", QUOTE), "subject",
