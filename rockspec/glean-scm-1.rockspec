@@ -41,6 +41,7 @@ build = {
       incdirs = { "csrc" },
     },
     ["glean"] = "lua/glean/init.lua",
+    ["glean.batch"] = "lua/glean/batch.lua",
     ["glean.cli"] = "lua/glean/cli.lua",
     ["glean.gazetteer"] = "lua/glean/gazetteer.lua",
     ["glean.formats.base"] = "lua/glean/formats/base.lua",

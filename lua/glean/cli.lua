@@ -429,25 +429,8 @@ Options:
 
 -- extract ------------------------------------------------------------------
 
--- The files of a directory, recursively, sorted (names ending in .txt).
-local function directory_files(dir)
-  local quoted = "'" .. dir:gsub("'", "'\\''") .. "'"
-  local p = io.popen("find " .. quoted .. " -type f -name '*.txt' 2>/dev/null | LC_ALL=C sort")
-  local out = {}
-  if p then
-    for line in p:lines() do out[#out + 1] = line end
-    p:close()
-  end
-  return out
-end
-
-local function is_directory(path)
-  local fh = io.open(path, "rb")
-  if not fh then return false end
-  local _, _, code = fh:read(1)
-  fh:close()
-  return code == 21      -- EISDIR
-end
+local batch = require "glean.batch"
+local json = require "glean.json"
 
 --- Finds a report format: a module name under glean.formats, or the path
 -- of a Lua file returning function(report, opts).
@@ -461,7 +444,7 @@ function M.format(name)
     if not chunk then return nil, lerr end
     local ok, value = pcall(chunk)
     fn, err = ok and value or nil, not ok and value or nil
-  elseif name:find("^[%w_]+$") then
+  elseif name:find("^[%w_]+$") and name ~= "base" then
     local ok, value = pcall(require, "glean.formats." .. name)
     fn, err = ok and value or nil, not ok and ("unknown format '" .. name .. "'") or nil
   else
@@ -473,17 +456,105 @@ function M.format(name)
   return fn, err
 end
 
+-- The formats glean has: the modules beside glean.formats.json.
+local function format_names()
+  local json_path = package.searchpath and package.searchpath("glean.formats.json", package.path)
+  local names = {}
+  if json_path then
+    local dir = json_path:match("^(.*)/[^/]*$") or "."
+    local p = io.popen("ls " .. batch.shell_quote(dir) .. " 2>/dev/null")
+    if p then
+      for file in p:lines() do
+        local name = file:match("^([%w_]+)%.lua$")
+        if name and name ~= "base" then names[#names + 1] = name end
+      end
+      p:close()
+    end
+  end
+  if #names == 0 then names = { "json", "jsonl", "text" } end
+  table.sort(names)
+  return names
+end
+
+-- The first line of a format module's LDoc comment.
+local function format_summary(name)
+  local path = package.searchpath and package.searchpath("glean.formats." .. name, package.path)
+  local fh = path and io.open(path, "rb")
+  if not fh then return "" end
+  -- the LDoc comment's first sentence
+  local parts = {}
+  for line in fh:lines() do
+    local text = line:match("^%-%-%-?%s?(.*)$")
+    if not text or text:find("^@") or text == "" then break end
+    parts[#parts + 1] = text
+  end
+  fh:close()
+  local summary = table.concat(parts, " "):gsub("^The `[%w_]+` report format:%s*", "")
+  return summary:match("^(.-%.)%s") or summary:match("^(.-%.)$") or summary
+end
+
+-- Options shared by extract and explain: the news pipeline's.
+local PIPELINE_OPTIONS = { date = "value", gazetteer = "list", rules = "list" }
+
+local function news_pipeline(opts, streams, cmd)
+  if opts.date and not opts.date:match("^%d%d%d%d%-%d%d%-%d%d$") then
+    streams.stderr:write("glean ", cmd, ": --date wants YYYY-MM-DD, got '", opts.date, "'\n")
+    return nil, EXIT_USAGE
+  end
+  local pl, err = require("glean.news").pipeline{ gazetteers = opts.gazetteer,
+                                                   rules = opts.rules, date = opts.date }
+  if not pl then
+    streams.stderr:write("glean ", cmd, ": ", tostring(err), "\n")
+    return nil, EXIT_INPUT
+  end
+  return pl
+end
+
+-- The command that runs one worker of `glean extract -j N` (see
+-- glean.batch: documents as JSON Lines in, framed reports out).
+local function worker_command(opts)
+  local interp, script = arg and arg[-1], arg and arg[0]
+  local parts = { interp, script, "extract", "--worker",
+                  "--format", opts.f or opts.format or "text",
+                  "--color", opts.color_on and "always" or "never" }
+  local function add(flag, value) parts[#parts + 1] = flag; parts[#parts + 1] = value end
+  if opts["csv-table"] then add("--csv-table", opts["csv-table"]) end
+  for _, g in ipairs(opts.gazetteer or {}) do add("--gazetteer", g) end
+  for _, r in ipairs(opts.rules or {}) do add("--rules", r) end
+  if opts.date then add("--date", opts.date) end
+  for i, p in ipairs(parts) do parts[i] = batch.shell_quote(p) end
+  return table.concat(parts, " ")
+end
+
+-- A worker: JSON Lines documents on stdin, one framed result each.
+local function run_worker(pl, render, render_opts, streams)
+  for line in streams.stdin:lines() do
+    if line == "" then break end            -- the end (see glean.batch)
+    local doc = json.decode(line)
+    local ok, out = pcall(function()
+      local report = pl:extract(doc.text, { doc = doc.id })
+      render_opts.text, render_opts.header = doc.text, doc.first == true
+      return render(report, render_opts)
+    end)
+    batch.write_frame(streams.stdout, ok, ok and out or tostring(out))
+    batch.tidy()
+  end
+  return EXIT_OK
+end
+
 commands.extract = {
   usage = [[
 Usage: glean extract [OPTIONS] [FILES|DIRS|-]
 
 Runs the bundled news rules over articles and reports the people,
 organisations, places, quotations with their speakers, roles, aliases and
-dates. Directories are read recursively (*.txt files); '-' or no input
-reads standard input.
+dates. Directories are read recursively (files matching --glob); '-' or no
+input reads standard input. Documents stream: memory does not grow with
+their number.
 
 Options:
-  -f, --format NAME    text (default), json, jsonl, or a Lua file returning
+  -f, --format NAME    text (default), json, jsonl, csv, markdown, html (see
+                       glean formats), or a Lua file returning
                        function(report, opts)
   -o, --output FILE    write there instead of standard output
   --date YYYY-MM-DD    reference date for relative dates (default: a
@@ -493,29 +564,56 @@ Options:
                        bundled lists; may be given several times
   --rules FILE         a rule file whose phases run after the bundled ones;
                        may be given several times
+  --glob PATTERN       files to read in directories (default *.txt)
+  --input FORMAT       text (default: one document per file) or jsonl (one
+                       JSON object per line, one document each)
+  --text-field NAME    with --input jsonl: the field holding the text (text)
+  --id-field NAME      with --input jsonl: the field naming the document (id)
+  -j, --jobs N         run N worker processes (output stays in input order)
+  --color WHEN         auto (default: when standard output is a terminal and
+                       NO_COLOR is unset), always or never
+  --csv-table TABLE    with --format csv: mentions (default), entities or quotes
+  --progress WHEN      auto (default: on a terminal, for more than one
+                       document), always or never; on standard error
   -h, --help           show this help
+
+Exit status: 0 when every document was processed, 1 when some could not be
+(each is reported on standard error, the others are still processed), 2
+for a usage error.
 ]],
   options = { f = "value", format = "value", o = "value", output = "value", date = "value",
-              gazetteer = "list", rules = "list" },
+              gazetteer = "list", rules = "list", glob = "value", input = "value",
+              ["text-field"] = "value", ["id-field"] = "value", j = "value", jobs = "value",
+              color = "value", ["csv-table"] = "value", progress = "value", worker = "flag" },
   run = function(opts, files, streams)
-    local news = require "glean.news"
-    local date = opts.date
-    if date and not date:match("^%d%d%d%d%-%d%d%-%d%d$") then
-      streams.stderr:write("glean extract: --date wants YYYY-MM-DD, got '", date, "'\n")
+    local function usage_error(msg)
+      streams.stderr:write("glean extract: ", msg, "\n")
       return EXIT_USAGE
+    end
+    local jobs = tonumber(opts.j or opts.jobs or "1")
+    if not jobs or jobs < 1 or jobs ~= math.floor(jobs) then
+      return usage_error("-j wants a positive whole number")
+    end
+    if opts.input and opts.input ~= "text" and opts.input ~= "jsonl" then
+      return usage_error("--input wants text or jsonl, got '" .. opts.input .. "'")
+    end
+    for _, name in ipairs{ "color", "progress" } do
+      local v = opts[name]
+      if v and v ~= "auto" and v ~= "always" and v ~= "never" then
+        return usage_error("--" .. name .. " wants auto, always or never, got '" .. v .. "'")
+      end
+    end
+    local table_name = opts["csv-table"]
+    if table_name and table_name ~= "mentions" and table_name ~= "entities"
+       and table_name ~= "quotes" then
+      return usage_error("--csv-table wants mentions, entities or quotes, got '"
+                         .. table_name .. "'")
     end
     local render, ferr = M.format(opts.f or opts.format or "text")
-    if not render then
-      streams.stderr:write("glean extract: ", ferr, "\n")
-      return EXIT_USAGE
-    end
-    local pl, err = news.pipeline{ gazetteers = opts.gazetteer, rules = opts.rules, date = date }
-    if not pl then
-      streams.stderr:write("glean extract: ", tostring(err), "\n")
-      return EXIT_INPUT
-    end
-    local out = streams.stdout
-    local path = opts.o or opts.output
+    if not render then return usage_error(ferr) end
+    local pl, code = news_pipeline(opts, streams, "extract")
+    if not pl then return code end
+    local out, path = streams.stdout, opts.o or opts.output
     if path then
       local fh, oerr = io.open(path, "wb")
       if not fh then
@@ -524,43 +622,129 @@ Options:
       end
       out = fh
     end
-    local inputs = {}
-    for _, name in ipairs(#files > 0 and files or { "-" }) do
-      if name ~= "-" and is_directory(name) then
-        for _, f in ipairs(directory_files(name)) do inputs[#inputs + 1] = f end
-      else
-        inputs[#inputs + 1] = name
+    local color = opts.color or "auto"
+    opts.color_on = color == "always"
+                    or (color == "auto" and not path and not os.getenv("NO_COLOR")
+                        and streams.stdout == io.stdout and batch.is_terminal(1))
+    local docs = batch.documents(files, {
+      glob = opts.glob, input = opts.input, text_field = opts["text-field"],
+      id_field = opts["id-field"], stdin = streams.stdin,
+    })
+    local show = opts.progress or "auto"
+    local progress
+    if show == "always" or (show == "auto" and streams.stderr == io.stderr
+                            and batch.is_terminal(2)) then
+      progress = batch.progress(streams.stderr)
+    end
+    local failed, count = 0, 0
+    local function report_failure(doc)
+      failed = failed + 1
+      streams.stderr:write(progress and "\r\27[K" or "", "glean extract: ", doc.name, ": ",
+                           tostring(doc.error), "\n")
+    end
+    local render_opts = { color = opts.color_on, table = table_name }
+    if opts.worker then return run_worker(pl, render, render_opts, streams) end
+    local function done(doc, ok, output)
+      if ok then out:write(output) else report_failure({ name = doc.name, error = output }) end
+      count = count + 1
+      if progress then progress:add(1, doc.bytes) end
+    end
+    if jobs > 1 and arg and arg[-1] and arg[0] then
+      local ok, err = batch.parallel(docs, { jobs = jobs, command = worker_command(opts),
+                                             on_error = report_failure, on_result = done })
+      if not ok then
+        streams.stderr:write("glean extract: ", err, "\n")
+        failed = failed + 1
+      end
+    else
+      for doc in docs do
+        if doc.error then
+          report_failure(doc)
+        else
+          local ok, result = pcall(function()
+            local report = pl:extract(doc.text, { doc = doc.name })
+            -- a table's header row (csv) only before the first document
+            render_opts.text, render_opts.header = doc.text, count == 0
+            return render(report, render_opts)
+          end)
+          done({ name = doc.name, bytes = #doc.text }, ok, result)
+          batch.tidy()
+        end
       end
     end
-    local failed = false
-    local status = each_input(inputs, streams, function(fh, name)
-      local text = fh:read("*a") or ""
-      local ok, report = pcall(pl.extract, pl, text, { doc = name })
-      if not ok then
-        streams.stderr:write("glean extract: ", name, ": ", tostring(report), "\n")
-        failed = true
-        return
-      end
-      out:write(render(report, { color = false }))
-    end)
+    if progress then progress:finish() end
     if path then out:close() end
-    return failed and EXIT_INPUT or status
+    return failed > 0 and EXIT_INPUT or EXIT_OK
   end,
 }
 
-local ORDER = { "tokenize", "match", "compile", "extract" }
+commands.explain = {
+  usage = [[
+Usage: glean explain [OPTIONS] FILE
+
+Runs the news rules over one article and prints, phase by phase, which rule
+made each span, what it linked, and which rule or overlap policy dropped
+each candidate.
+
+Options:
+  --date YYYY-MM-DD, --gazetteer FILE, --rules FILE   as for glean extract
+  -h, --help           show this help
+]],
+  options = PIPELINE_OPTIONS,
+  run = function(opts, files, streams)
+    if #files ~= 1 then
+      streams.stderr:write("glean explain: needs one FILE (or -)\n")
+      return EXIT_USAGE
+    end
+    local pl, code = news_pipeline(opts, streams, "explain")
+    if not pl then return code end
+    local status = EXIT_OK
+    for doc in batch.documents(files, { stdin = streams.stdin }) do
+      if doc.error then
+        streams.stderr:write("glean explain: ", doc.name, ": ", tostring(doc.error), "\n")
+        status = EXIT_INPUT
+      else
+        local d = pl:run(doc.text, { explain = true })
+        streams.stdout:write(d:explain(), "\n")
+        d:close()
+      end
+    end
+    return status
+  end,
+}
+
+commands.formats = {
+  usage = [[
+Usage: glean formats
+
+Lists the report formats glean extract --format takes. A Lua file
+returning function(report, opts) is a format too (--format ./mine.lua).
+]],
+  options = {},
+  run = function(_, _, streams)
+    for _, name in ipairs(format_names()) do
+      streams.stdout:write(string.format("%-10s %s\n", name, format_summary(name)))
+    end
+    return EXIT_OK
+  end,
+}
+
+local ORDER = { "extract", "explain", "formats", "tokenize", "match", "compile" }
 local SUMMARY = {
   tokenize = "print the tokens of texts, one per line, or their number",
   match = "print the gazetteer matches in texts, or their number",
   compile = "compile phrase lists into a gazetteer file",
   extract = "report people, organisations, places, quotations and dates in news",
+  explain = "show which rule made or dropped each span of an article",
+  formats = "list the report formats",
 }
 
 local function main_usage()
   local lines = {
     "Usage: glean [--help] [--version] COMMAND [ARGS]",
     "",
-    "glean extracts information from text: tokens, sentences and gazetteer matches.",
+    "glean extracts information from text: who is in a news article, who said what,",
+    "where and when; and tokens, sentences and gazetteer matches.",
     "",
     "Commands:",
   }
