@@ -145,6 +145,23 @@ describe("news quote rules", function()
     assert.equal("told", q[1].attrs.cue)
   end)
 
+  it("takes the name before a role in apposition that has no article", function()
+    local q = found(run("Ruth Ames, chief executive of Ames Freight Ltd, told reporters that "
+                        .. "the firm would “wait and see”."))
+    assert.equal(1, #q)
+    assert.equal("Ruth Ames", q[1].speaker)
+  end)
+
+  it("gives no speaker to a short quote near a passive verb or a possessive", function()
+    local q = found(run("The city will build a “sea wall”, given the trips to Riga being read "
+                        .. "as a test. Oslo’s neighbours will back a new “ice shield” soon."))
+    assert.equal(2, #q)
+    assert.is_nil(q[1].speaker)
+    assert.is_nil(q[2].speaker)
+    assert.is_true(q[1].attrs.scare)
+    assert.is_true(q[2].attrs.scare)
+  end)
+
   it("takes the name of an apposition after the quote, far from the cue", function()
     local q = found(run("There is “no plan at all” that the harbour will reopen this year, "
                         .. "Dame Olive Park, the head of the Port Authority (the regional "

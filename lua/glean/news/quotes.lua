@@ -436,6 +436,7 @@ local AUX = set[[has have had also later then would will once previously again f
   monday wednesday thursday friday saturday sunday yesterday today earlier never often
   frequently]]
 M.AUX = AUX
+local PASSIVE = set[[be been being]]
 local WEEKDAYS = set[[monday tuesday wednesday thursday friday saturday sunday]]
 -- Small words that may sit inside a name ("Secretary of State John Kerry").
 local NAME_GLUE = set[[of the for and & de del der van von la le al bin da di du]]
@@ -644,6 +645,12 @@ local function subject_of(ts)
     -- "Hillary Clinton, at a later press gaggle, said": an adverbial
     if BREAKERS[w] and not DETERMINERS[w] then return tail_np(prev) end
     if kind_of(last) == "description" and DETERMINERS[w] and name_like(prev) then
+      return prev
+    end
+    -- "Marten Olsen, chief executive of Olsen Marine, told": a role in
+    -- apposition, opened by a lower-case noun
+    if name_like(prev) and last[1].text:find("^%l") and not BREAKERS[w]
+       and not DETERMINERS[w] and not PRONOUNS[w] and not AUX[w] then
       return prev
     end
   end
@@ -916,7 +923,9 @@ subject_candidate = function(doc, s, q, region)
   if nxt >= q.first then return nil end
   local w = doc:text(nxt, nxt)
   local lw = lower(w)
-  if not is_word(w) or is_cap(w) or DETERMINERS[lw] or BREAKERS[lw] and not AUX[lw] then
+  -- a possessive ("Oslo’s neighbours") is no verb
+  if not is_word(w) or find(w, "^[’']") or is_cap(w) or DETERMINERS[lw]
+     or BREAKERS[lw] and not AUX[lw] then
     return nil
   end
   local list = s.cands[q] or {}
@@ -1029,6 +1038,8 @@ function M.candidate(m, doc, how, opts)
     speaker = lead_np(region)
   else
     cue_words = trim_cue_aux(region)
+    -- a passive cue ("was told", "being read as") has no speaker before it
+    if region[#region] and PASSIVE[region[#region].low] then return nil end
     speaker = subject_of(region)
   end
   if not speaker or #speaker == 0 then return nil end
