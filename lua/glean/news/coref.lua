@@ -51,13 +51,13 @@ local function words_of(doc, first, last)
   return out
 end
 
+local SKIP_KINDS = { punct = true, space = true, newline = true }
+
 local function norm_key(doc, first, last)
   local parts = {}
   for i = first, last do
-    local t = view(doc, i)
-    if not t.is_punct and t.kind ~= "space" and t.kind ~= "newline" then
-      parts[#parts + 1] = t.norm or t.lower
-    end
+    local _, _, kind = doc:token(i)
+    if not SKIP_KINDS[kind] then parts[#parts + 1] = doc:norm(i) end
   end
   if parts[1] == "the" and #parts > 1 then table.remove(parts, 1) end
   return table.concat(parts, " ")
