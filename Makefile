@@ -177,6 +177,7 @@ bench: deps
 	sh bench/tokenize $(SHARED)/corpus
 	sh bench/gazetteer $(SHARED)/corpus
 	sh bench/rules.sh $(SHARED)/corpus
+	lua5.4 bench/news.lua $(SHARED)/corpus/news-1mb.txt 3
 
 # libFuzzer harnesses (csrc/fuzz/), each run for FUZZ_TIME seconds on the
 # plain C core (the l*.c files are the Lua bindings and stay out).
