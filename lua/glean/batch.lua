@@ -159,10 +159,12 @@ end
 function Progress:add(docs, bytes, failed)
   self.docs, self.bytes = self.docs + docs, self.bytes + (bytes or 0)
   self.failed = self.failed + (failed or 0)
-  local now = os.clock()
-  -- one document needs no progress line
-  if self.docs > 1 and now - self.shown >= self.every then
-    self.shown = now
+  -- redrawn when a second of wall time or `every` of CPU time has passed
+  -- (a parent waiting for its workers uses little CPU); one document needs
+  -- no progress line
+  local now, second = os.clock(), os.time()
+  if self.docs > 1 and (now - self.shown >= self.every or second ~= self.second) then
+    self.shown, self.second = now, second
     self:draw()
   end
 end
