@@ -423,7 +423,9 @@ static size_t fold_token (const Scan *sc, const gl_Token *k, unsigned char *out,
     out[c] = x;
   }
   if (c == m) return m;
-  if (c == limit) return (size_t)-1;
+  /* an ASCII byte adds one byte; a non-ASCII character may add none (an
+  ** accent that folds away), so only gl_fold_bounded can tell */
+  if (c == limit && p[c] < 0x80) return (size_t)-1;
   return gl_fold_bounded(p, m, out, limit, sc->gz->form);
 }
 
