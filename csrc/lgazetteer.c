@@ -294,13 +294,19 @@ static const char *matcher_open (lua_State *L, LMatcher *m, const unsigned char 
   m->topts.punct_runs = m->gz.opts->punct_runs;
   m->topts.hard_wraps = m->gz.opts->hard_wraps;
   m->topts.sentences = 0;
-  if (m->topts.abbreviations && gl_abbrev_add_defaults(&m->abbrevs) != GL_OK)
+  /* m is still closed, so its __gc would not free the abbreviations: free
+  ** them (and the mapping) before raising */
+  if (m->topts.abbreviations && gl_abbrev_add_defaults(&m->abbrevs) != GL_OK) {
+    matcher_release(m);
     gl_memory_error(L);
+  }
   for (i = 0; i < m->gz.opts->nabbrev; i++) {
     size_t len;
     const unsigned char *a = gl_gz_string(&m->gz, m->gz.abbrevs[i], &len);
-    if (gl_abbrev_add(&m->abbrevs, (const char *)a, len, GL_ABBREV_PLAIN) != GL_OK)
+    if (gl_abbrev_add(&m->abbrevs, (const char *)a, len, GL_ABBREV_PLAIN) != GL_OK) {
+      matcher_release(m);
       gl_memory_error(L);
+    }
   }
   m->topts.abbrevs = &m->abbrevs;
   m->closed = 0;

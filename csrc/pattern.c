@@ -1058,8 +1058,10 @@ static const unsigned char *form_of (gl_PForms *fm, int f, size_t t, size_t *len
       unsigned char *dst;
       if (fm->poollen + room >= UINT32_MAX ||
           gl_grow(fm->alloc, fm->ud, (void **)&fm->pool, &fm->cap_pool,
-                  fm->poollen + room + 1, 1) != GL_OK)
+                  fm->poollen + room + 1, 1) != GL_OK) {
+        fm->nomem = 1;                  /* the run fails, see gl_pm_find */
         return NULL;
+      }
       dst = fm->pool + fm->poollen;
       if (f == 3) out = ascii_shape(s, n, dst);
       else out = gl_fold(s, n, dst, f == 1 ? GL_FORM_LOWER : GL_FORM_NORM);
@@ -1380,7 +1382,9 @@ int gl_pm_find (gl_PRun *r) {
   if (index_spans(r) != GL_OK) return GL_ENOMEM;
   for (i = 0; i <= n; i++) r->pend_head[i] = 0;
   memset(r->memo_at, 0, p->npreds * 4);
+  r->forms->nomem = 0;
   find_keys(r);
+  if (r->forms->nomem) return GL_ENOMEM;  /* not "no token has that form" */
   r->npend = 0;
   r->nfound = 0;
   r->work = 0;
@@ -1438,6 +1442,7 @@ int gl_pm_find (gl_PRun *r) {
     /* and matches ending at pos start with the rules token pos - 1 may begin */
     start_rules(r, pos - 1, combo, step_stamp, &nnxt);
     if (r->failed) return GL_EHOST;
+    if (r->forms->nomem) return GL_ENOMEM;
   }
   select_matches(r);
   return GL_OK;
@@ -1528,6 +1533,7 @@ int gl_pm_captures (gl_PRun *r, uint32_t rule, uint32_t first, uint32_t last,
   f.pend_base = need;
   f.npend = 0;
   for (i = 0; i < k; i++) slots[i] = NONE;
+  r->forms->nomem = 0;
   stamp = new_stamp(r);
   fadd(&f, cl, stamp, p->fstart[rule], slots, first);
   for (pos = first; ; pos++) {
@@ -1545,6 +1551,7 @@ int gl_pm_captures (gl_PRun *r, uint32_t rule, uint32_t first, uint32_t last,
       if (ins->op == GL_OP_PRED) {
         if (eval_pred(r, ins->x, pos)) fadd(&f, nl, stamp, pc + 1, caps, pos + 1);
         if (r->failed) return GL_EHOST;
+        if (r->forms->nomem) return GL_ENOMEM;
         continue;
       }
       for (j = r->first_index[pos]; j < r->first_index[pos + 1]; j++) {   /* SPAN */

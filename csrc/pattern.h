@@ -186,6 +186,7 @@ typedef struct gl_PForms {
   gl_PVocab voc;
   gl_Alloc alloc;
   void *ud;
+  int nomem;                    /* a form could not be made (out of memory) */
 } gl_PForms;
 
 /* Prepares forms for tokens (previous contents are dropped, the
