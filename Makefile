@@ -42,6 +42,7 @@ BENCH_DEBS = libicu-dev libhyperscan-dev pkg-config clang libclang-rt-14-dev
 BROWSER_DEBS = chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+.PHONY: allocfail
 .PHONY: all build-all deps data test test-quick lint lint-c gen gen-check asan valgrind \
         install demo eval rules-example bench docs fuzz clean help embed embed-tsan
 
@@ -65,6 +66,7 @@ help:
 	@echo "  make bench       benchmarks (need $(SHARED)/corpus)"
 	@echo "  make eval        news rules against CoNLL-2003, PolNeAR and the seed (need $(SHARED)/eval)"
 	@echo "  make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (default 60)"
+	@echo "  make allocfail   the allocation-failure sweep under ASan (ALLOCFAIL_ARGS=--quick)"
 	@echo "  make install     luarocks make (into ./lua_modules; TREE=DIR to choose)"
 	@echo "  make docs        API reference with ldoc into build/doc"
 	@echo "  make rules-example  run the rule file example with its explanation"
@@ -197,6 +199,19 @@ fuzz: all
 	    || { tail -40 build/fuzz/fuzz_$$f.log; exit 1; }; \
 	  grep -E "stat::number_of_executed_units|stat::peak_rss" build/fuzz/fuzz_$$f.log; \
 	done
+
+# The allocation-failure sweep (docs/hardening.md, section 2): a Lua 5.4
+# host with a failing allocator and glean.core linked in, built with
+# ASan+UBSan, runs tools/allocfail.lua; spec/allocfail_spec.lua runs it
+# with --quick in make test.
+ALLOCFAIL_FLAGS = -std=c99 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                  -fno-sanitize-recover=all $(WARNFLAGS) -Icsrc -I$(INC_lua5.4)
+ALLOCFAIL_ARGS ?=
+build/allocfail/allocfail: tools/allocfail.c $(CSRC) $(CHDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALLOCFAIL_FLAGS) -o $@ tools/allocfail.c $(CSRC) -llua5.4 -lm
+allocfail: build/allocfail/allocfail data
+	ASAN_OPTIONS=detect_leaks=1 build/allocfail/allocfail tools/allocfail.lua $(ALLOCFAIL_ARGS)
 
 # C hosts that embed Lua 5.4 and link glean.core in (examples/embed/):
 # host runs the news pipeline on stdin, threads runs it in 4 threads that
