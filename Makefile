@@ -44,7 +44,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: allocfail
 .PHONY: all build-all deps data test test-quick lint lint-c gen gen-check asan valgrind \
-        install demo eval rules-example bench docs fuzz clean help embed embed-tsan
+        install demo eval rules-example bench docs fuzz clean help embed embed-tsan \
+        asan-build fuzz-build fuzz-smoke test-huge
 
 all: build/$(PRIMARY)/glean/core.so
 
@@ -66,6 +67,8 @@ help:
 	@echo "  make bench       benchmarks (need $(SHARED)/corpus)"
 	@echo "  make eval        news rules against CoNLL-2003, PolNeAR and the seed (need $(SHARED)/eval)"
 	@echo "  make fuzz        libFuzzer harnesses, FUZZ_TIME seconds each (default 60)"
+	@echo "  make fuzz-smoke  the same, 20 s each"
+	@echo "  make test-huge   huge and odd inputs: 1 GB of text, a 100 MB line..."
 	@echo "  make allocfail   the allocation-failure sweep under ASan (ALLOCFAIL_ARGS=--quick)"
 	@echo "  make install     luarocks make (into ./lua_modules; TREE=DIR to choose)"
 	@echo "  make docs        API reference with ldoc into build/doc"
@@ -138,15 +141,19 @@ gen-check:
 	 echo "gen-check: generated tables are up to date"
 
 # Specs against an ASan+UBSan build. The interpreter is not instrumented, so
-# the ASan runtime is preloaded.
+# the ASan runtime is preloaded, and with it into every command a spec
+# starts: spec/embed_spec.lua, which runs the C compiler (whose own leaks
+# LeakSanitizer would report) on hosts that do not use this build, stays out.
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-asan:
-	@mkdir -p build/asan/glean
-	$(CC) -std=c99 $(ASAN_FLAGS) -fPIC $(WARNFLAGS) -I$(INC_lua5.4) -shared \
-	  -o build/asan/glean/core.so $(CSRC)
-	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-	  lua5.4 $(BUSTED) --cpath='build/asan/?.so' --exclude-tags=install
+ASAN_ENV = LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
+           ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+build/asan/glean/core.so: $(CSRC) $(CHDR)
+	@mkdir -p $(@D)
+	$(CC) -std=c99 $(ASAN_FLAGS) -fPIC $(WARNFLAGS) -I$(INC_lua5.4) -shared -o $@ $(CSRC)
+asan-build: build/asan/glean/core.so
+asan: asan-build
+	$(ASAN_ENV) lua5.4 $(BUSTED) --cpath='build/asan/?.so' --exclude-tags=install \
+	  --exclude-pattern=embed_spec
 
 valgrind: all
 	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
@@ -182,23 +189,34 @@ bench: deps
 	lua5.4 bench/news.lua $(SHARED)/corpus/news-1mb.txt 3
 
 # libFuzzer harnesses (csrc/fuzz/), each run for FUZZ_TIME seconds on the
-# plain C core (the l*.c files are the Lua bindings and stay out).
+# plain C core (the l*.c files are the Lua bindings and stay out), from the
+# seeds of csrc/fuzz/seeds/NAME (tools/fuzz_seeds.lua); what they add goes
+# to build/fuzz/corpus/NAME. Then tools/fuzz_lists.lua, the list readers,
+# for FUZZ_TIME seconds under the ASan+UBSan build. make fuzz-smoke: 20 s
+# each (make test runs the same through tools/check.sh). Needs clang.
 FUZZ_TIME ?= 60
-FUZZERS = gz_load gz_match pattern
+FUZZERS = $(patsubst csrc/fuzz/fuzz_%.c,%,$(wildcard csrc/fuzz/fuzz_*.c))
 FUZZ_SRC = $(filter-out csrc/l%.c,$(CSRC))
-FUZZ_FLAGS = -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-fuzz: all
-	@mkdir -p build/fuzz
-	lua5.4 tools/fuzz_seeds.lua build/fuzz/seeds
-	@for f in $(FUZZERS); do \
-	  clang $(FUZZ_FLAGS) -Icsrc -o build/fuzz/fuzz_$$f csrc/fuzz/fuzz_$$f.c $(FUZZ_SRC) || exit 1; \
-	  mkdir -p build/fuzz/corpus/$$f; \
-	  echo "fuzz_$$f: $(FUZZ_TIME) s"; \
-	  build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
-	    build/fuzz/corpus/$$f build/fuzz/seeds/$$f 2>build/fuzz/fuzz_$$f.log \
-	    || { tail -40 build/fuzz/fuzz_$$f.log; exit 1; }; \
-	  grep -E "stat::number_of_executed_units|stat::peak_rss" build/fuzz/fuzz_$$f.log; \
-	done
+FUZZ_OBJ = $(patsubst csrc/%.c,build/fuzz/obj/%.o,$(FUZZ_SRC))
+FUZZ_CFLAGS = -std=c99 -g -O1 -fno-sanitize-recover=all $(WARNFLAGS) -Icsrc
+.SECONDARY: $(FUZZ_OBJ)
+build/fuzz/obj/%.o: csrc/%.c $(CHDR)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+build/fuzz/fuzz_%: csrc/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ)
+fuzz-build: $(addprefix build/fuzz/fuzz_,$(FUZZERS)) asan-build
+fuzz: fuzz-build
+	@for f in $(FUZZERS); do sh tools/fuzz.sh run $$f $(FUZZ_TIME) || exit 1; done
+	@sh tools/fuzz.sh lists $(FUZZ_TIME)
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_TIME=20
+
+# Huge and odd inputs (spec/huge_spec.lua with GLEAN_HUGE=1): 1 GB of text
+# made on the fly, a 100 MB line, 10 million tokens without a space...
+# make test runs the same spec with small sizes.
+test-huge: all data
+	GLEAN_HUGE=1 lua5.4 $(BUSTED) --cpath='build/lua5.4/?.so' spec/huge_spec.lua
 
 # The allocation-failure sweep (docs/hardening.md, section 2): a Lua 5.4
 # host with a failing allocator and glean.core linked in, built with
