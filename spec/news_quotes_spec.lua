@@ -145,6 +145,17 @@ describe("news quote rules", function()
     assert.equal("told", q[1].attrs.cue)
   end)
 
+  it("does not take a dateline into the speaker", function()
+    for _, text in ipairs{
+      "OSLO, March 3, 2025 - Dame Kari Holm, the director of the Polar Institute (PI), said "
+        .. "on Friday that the plan was “far from ready”.",
+      "OSLO (Wire) - Dame Kari Holm said on Friday that the plan was “far from ready”." } do
+      local q = found(run(text))
+      assert.equal(1, #q)
+      assert.equal("Dame Kari Holm", q[1].speaker)
+    end
+  end)
+
   it("takes the name before a role in apposition that has no article", function()
     local q = found(run("Ruth Ames, chief executive of Ames Freight Ltd, told reporters that "
                         .. "the firm would “wait and see”."))

@@ -26,12 +26,13 @@ local function shell_quote(s)
 end
 M.shell_quote = shell_quote
 
+-- A directory opens with a trailing "/", a file (or a pipe) does not; and
+-- nothing is read, so a pipe given as a path keeps its bytes.
 local function is_directory(path)
-  local fh = io.open(path, "rb")
+  local fh = io.open(path .. "/", "rb")
   if not fh then return false end
-  local _, _, code = fh:read(1)
   fh:close()
-  return code == 21      -- EISDIR
+  return true
 end
 
 -- The files under a directory whose names match a shell glob, sorted.
@@ -140,6 +141,7 @@ Progress.__index = Progress
 --- A progress line on a stream: documents, documents/s and MB/s, redrawn
 -- at most every `opts.every` seconds of wall time (default 0.2).
 -- @param stream where to write (stderr)
+-- @tparam[opt] table opts `every` (seconds of CPU time between redraws)
 -- @treturn table with `:add(docs, bytes)` and `:finish()`
 -- @usage local p = batch.progress(io.stderr); p:add(1, #text); p:finish()
 function M.progress(stream, opts)

@@ -348,8 +348,10 @@ Options:
       return EXIT_INPUT
     end
     local st = m:stats()
-    streams.stderr:write(("glean compile: %d phrases, %d entries, %d bytes -> %s\n")
-      :format(st.phrases, st.entries, st.bytes, out))
+    local function count(n, one, many) return n .. " " .. (n == 1 and one or many) end
+    streams.stderr:write(("glean compile: %s, %s, %s -> %s\n"):format(
+      count(st.phrases, "phrase", "phrases"), count(st.entries, "entry", "entries"),
+      count(st.bytes, "byte", "bytes"), out))
     return EXIT_OK
   end,
 }
@@ -572,7 +574,8 @@ Options:
   -j, --jobs N         run N worker processes (output stays in input order)
   --color WHEN         auto (default: when standard output is a terminal and
                        NO_COLOR is unset), always or never
-  --csv-table TABLE    with --format csv: mentions (default), entities or quotes
+  --csv-table TABLE    with --format csv: mentions (default), entities, quotes
+                       or dates
   --progress WHEN      auto (default: on a terminal, for more than one
                        document), always or never; on standard error
   -h, --help           show this help
@@ -605,8 +608,8 @@ for a usage error.
     end
     local table_name = opts["csv-table"]
     if table_name and table_name ~= "mentions" and table_name ~= "entities"
-       and table_name ~= "quotes" then
-      return usage_error("--csv-table wants mentions, entities or quotes, got '"
+       and table_name ~= "quotes" and table_name ~= "dates" then
+      return usage_error("--csv-table wants mentions, entities, quotes or dates, got '"
                          .. table_name .. "'")
     end
     local render, ferr = M.format(opts.f or opts.format or "text")
@@ -639,8 +642,10 @@ for a usage error.
     local failed, count = 0, 0
     local function report_failure(doc)
       failed = failed + 1
-      streams.stderr:write(progress and "\r\27[K" or "", "glean extract: ", doc.name, ": ",
-                           tostring(doc.error), "\n")
+      local msg = tostring(doc.error)
+      -- io.open's messages already name the file
+      if msg:sub(1, #doc.name + 2) ~= doc.name .. ": " then msg = doc.name .. ": " .. msg end
+      streams.stderr:write(progress and "\r\27[K" or "", "glean extract: ", msg, "\n")
     end
     local render_opts = { color = opts.color_on, table = table_name }
     if opts.worker then return run_worker(pl, render, render_opts, streams) end

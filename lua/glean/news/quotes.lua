@@ -457,12 +457,22 @@ local function is_sep(t)
 end
 
 -- The tokens first..last as an array of {i, text, low}.
+-- A hyphen between spaces ("OSLO, March 3 - Dame Kari Holm said") is a
+-- dash, and separates like one.
 local function tokens(doc, first, last)
   local out = {}
   if not first or not last then return out end
+  local source
   for i = first, last do
     local t = doc:text(i, i)
-    out[#out + 1] = { i = i, text = t, low = lower(t) }
+    local item = { i = i, text = t, low = lower(t) }
+    if t == "-" then
+      source = source or doc:source()
+      local start, stop = doc:token(i)
+      item.dash = find(sub(source, start - 1, start - 1), "^%s") ~= nil
+                  and find(sub(source, stop + 1, stop + 1), "^%s") ~= nil
+    end
+    out[#out + 1] = item
   end
   return out
 end
@@ -483,7 +493,7 @@ end
 local function segments(ts)
   local segs, cur = {}, {}
   for _, t in ipairs(drop_parens(ts)) do
-    if is_sep(t.text) then
+    if is_sep(t.text) or t.dash then
       if #cur > 0 then segs[#segs + 1] = cur end
       cur = {}
     else

@@ -62,9 +62,7 @@ local hyphen = T.text{ "-", "‐" }
 -- but the last has no line break after it.
 local joins = -T.newline_after
 local nword = word * (hyphen * cap) ^ -1
-local nword_on = T.all(word, joins) + word * hyphen * T.all(cap, joins)
 local particle_on = T.all(particle, joins)
-local name = (nword_on * particle_on ^ -2) ^ 0 * nword
 -- "J." or "J" as a middle initial: "George W. Bush".
 local initial = T.all(T.upper, T.shape{ "X", "X." }, joins) * T.all(T.text".", joins) ^ -1
 
@@ -197,14 +195,6 @@ local places = {
   rule{ name = "loc_the_west", priority = 2,
         pattern = T.lower"the" * C("name", T.text{ "West", "East", "North", "South" }),
         action = labelled("LOC") },
-  -- "Oslo-based", "in Tallinn": a single unknown name after a place
-  -- preposition, weak evidence.
-  rule{ name = "loc_based", priority = 2,
-        pattern = C("name", name) * hyphen * T.lower"based", action = labelled("LOC") },
-  rule{ name = "loc_preposition", priority = 0,
-        pattern = T.lower{ "in", "near", "outside", "across", "to", "from" }
-                  * C("name", T.all(word, T.title, -T.label"GIVEN_NAME")) * -cap,
-        action = labelled("LOC") },
   -- Events and works: "World Cup", "Cold War", "Nobel Peace Prize".
   rule{ name = "misc_event", priority = 3,
         pattern = C("name", org_word ^ 1 * T.text{ "War", "Cup", "Games", "Olympics", "Prize",
@@ -235,6 +225,16 @@ local free = -T.label{ "PERSON", "ORG", "LOC", "NORP", "MISC" }
 local free_full = names_of(free, free)
 local free_name = free_full + T.all(pw, -opener, free) * (hyphen * cap) ^ -1
 local in_context = {
+  -- "Oslo-based", "in Tallinn": a single unknown name after a place
+  -- preposition, weak evidence.
+  rule{ name = "loc_based", priority = 2,
+        pattern = C("name", T.all(word, free) * (hyphen * T.all(cap, free)) ^ -1) * hyphen
+                  * T.lower"based",
+        action = labelled("LOC") },
+  rule{ name = "loc_preposition", priority = 0,
+        pattern = T.lower{ "in", "near", "outside", "across", "to", "from" }
+                  * C("name", T.all(word, T.title, free, -T.label"GIVEN_NAME")) * -cap,
+        action = labelled("LOC") },
   -- Cue verbs: "Moore said", "said Per Lund", "Carter told reporters".
   rule{ name = "person_before_cue", priority = 2,
         pattern = C("name", free_name) * comma ^ -1 * cue, action = person() },

@@ -76,6 +76,8 @@ local function link_alias(m, doc)
   local a, b = m.captures.a, m.captures.b
   local x = news.mention_at(doc, a.first, a.last)
   local y = news.mention_at(doc, b.first, b.last)
+  -- an acronym that is also an English word ("PAR") becomes a mention here
+  if x and not y and b.first == b.last then y = m:add_span(x.label, "b") end
   if x and y and x ~= y then m:link(x, "alias", y) end
 end
 
@@ -89,7 +91,8 @@ local aliases = {
         action = link_alias },
   -- "the European Union (EU)", "the Norwegian Coastal Safety Authority (NCSA)"
   rule{ name = "alias_acronym", priority = 1,
-        pattern = C("a", entity) * T.text"(" * C("b", entity) * T.text")",
+        pattern = C("a", entity) * T.text"(" * C("b", entity + T.all(T.upper, T.alpha))
+                  * T.text")",
         where = function(m, doc)
           local a, b = m.captures.a, m.captures.b
           return news.initials(doc, a.first, a.last, b.first, b.last)
