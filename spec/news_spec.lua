@@ -121,6 +121,14 @@ describe("news entities", function()
     assert.is_not_nil(entity_of(r, "Grimsvik", "LOC"))
     assert.is_not_nil(entity_of(r, "Harbour Watch", "ORG"))
     assert.is_nil(entity_of(r, "Grimsvik", "PERSON"))
+    -- a compiled user gazetteer counts as much as a list
+    local compiled = os.tmpname()
+    local g = require("glean").gazetteer{ case = "smart" }
+    g:add("Grimsvik", "LOC")
+    assert(g:compile():save(compiled))
+    r = valid(assert(news.pipeline{ gazetteers = { compiled } }):extract("Grimsvik said no."))
+    os.remove(compiled)
+    assert.is_not_nil(entity_of(r, "Grimsvik", "LOC"))
     -- a context rule ("from X": a place) does not outweigh the user's entry
     path = support.temp_file("Vantor\tORG\n")
     pl = assert(news.pipeline{ gazetteers = { path } })

@@ -134,6 +134,14 @@ describe("phases", function()
     local org = doc:spans("ORG")[1]
     assert.equal("UK", org.attrs.country)
     assert.equal("gazetteer1", org.rule)
+    -- attributes every span of a gazetteer gets, unless its entry has them
+    doc = pipeline{ gazetteers = { { m, name = "mine", attrs = { source = "me", country = "X" } } } }
+          :run("MI6 and Richard Moore")
+    local spans = doc:spans()
+    assert.same({ "mine", "me", "UK" }, { spans[1].rule, spans[1].attrs.source, spans[1].attrs.country })
+    assert.same({ "me", "X" }, { spans[2].attrs.source, spans[2].attrs.country })
+    assert.has_error(function() pipeline{ gazetteers = { { m, attrs = 1 } } } end,
+      "bad argument #1 to 'pipeline' (gazetteers[1].attrs must be a table)")
   end)
 end)
 

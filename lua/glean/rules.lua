@@ -624,7 +624,9 @@ end
 --
 -- - `phases`: an array of phases (and rule sets from `glean.rules.load`);
 -- - `gazetteers`: an array of Matchers (or paths of compiled gazetteers,
---   or tables `{matcher, name = ..., overlap = ..., labels = {...}}`);
+--   or tables `{matcher, name = ..., overlap = ..., labels = {...},
+--   attrs = {...}}`, `attrs` being attributes every span of it gets unless
+--   its entry has them);
 --   their matches become spans (label and attributes from the entry,
 --   `rule` = the gazetteer's name) before the first phase;
 -- - `tokenizer`: tokenizer options or a Tokenizer; by default the
@@ -660,9 +662,13 @@ function M.pipeline(def)
     if not is_matcher(m) then
       argerror(1, "pipeline", "gazetteers[" .. i .. "] is not a Matcher")
     end
+    if entry.attrs ~= nil and type(entry.attrs) ~= "table" then
+      argerror(1, "pipeline", "gazetteers[" .. i .. "].attrs must be a table")
+    end
     gazetteers[#gazetteers + 1] = {
       matcher = m, name = entry.name or ("gazetteer" .. i),
       query = { overlap = entry.overlap, labels = entry.labels }, entries = {},
+      attrs = entry.attrs,
     }
   end
   local tk = def.tokenizer
@@ -680,7 +686,7 @@ end
 local function run_gazetteer(g, doc, log)
   local m = g.matcher
   local firsts, lasts, entries = m:hits(doc, g.query)
-  local cache = g.entries
+  local cache, extra = g.entries, g.attrs
   for k = 1, #firsts do
     local n = entries[k]
     local e = cache[n]
@@ -690,6 +696,9 @@ local function run_gazetteer(g, doc, log)
     end
     local attrs = {}
     for key, v in pairs(e) do if key ~= "label" then attrs[key] = v end end
+    if extra then
+      for key, v in pairs(extra) do if attrs[key] == nil then attrs[key] = v end end
+    end
     new_span(doc, e.label or g.name, firsts[k], lasts[k], attrs, g.name)
   end
   if log then log[#log + 1] = { what = "gazetteer", name = g.name, count = #firsts } end

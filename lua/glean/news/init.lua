@@ -187,7 +187,8 @@ function M.pipeline(opts)
   for _, path in ipairs(opts.gazetteers or {}) do
     local m, gerr = user_gazetteer(path)
     if not m then return nil, path .. ": " .. tostring(gerr) end
-    gazetteers[#gazetteers + 1] = { m, name = "user", overlap = "longest" }
+    gazetteers[#gazetteers + 1] = { m, name = "user", overlap = "longest",
+                                    attrs = { source = "user" } }
   end
   -- built here, once, rather than by the rule file under the sandbox's hook
   helpers.common = helpers.common
