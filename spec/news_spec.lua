@@ -124,11 +124,12 @@ describe("news entities", function()
     -- a compiled user gazetteer counts as much as a list
     local compiled = os.tmpname()
     local g = require("glean").gazetteer{ case = "smart" }
-    g:add("Grimsvik", "LOC")
+    g:add("Selka Dawn", "MISC")
     assert(g:compile():save(compiled))
-    r = valid(assert(news.pipeline{ gazetteers = { compiled } }):extract("Grimsvik said no."))
+    r = valid(assert(news.pipeline{ gazetteers = { compiled } })
+              :extract("The Selka Dawn left port."))
     os.remove(compiled)
-    assert.is_not_nil(entity_of(r, "Grimsvik", "LOC"))
+    assert.is_not_nil(entity_of(r, "Selka Dawn", "MISC"))
     -- a context rule ("from X": a place) does not outweigh the user's entry
     path = support.temp_file("Vantor\tORG\n")
     pl = assert(news.pipeline{ gazetteers = { path } })
