@@ -2,9 +2,15 @@
 # Runs every check of `make test` and ends with one line:
 #   N passed, N failed[, N skipped]
 # summing all suites. Exits non-zero if anything failed.
+# Suites: static checks; the specs on every runtime; the specs against an
+# ASan+UBSan build (make asan); a fuzz smoke pass (make fuzz-smoke: each
+# harness of csrc/fuzz/ and tools/fuzz_lists.lua for FUZZ_SMOKE_TIME
+# seconds). The last two are skipped, and counted as skipped, without the
+# ASan runtime or clang's libFuzzer.
 #
 # Environment: RUNTIMES (default "lua5.4 lua5.3 lua5.2 lua5.1 luajit"),
-# UCD (Unicode data directory), CC.
+# UCD (Unicode data directory), CC, FUZZ_SMOKE_TIME (default 20; 0 skips
+# the fuzz smoke pass), ASAN (default 1; 0 skips the ASan suite).
 
 RUNTIMES=${RUNTIMES:-"lua5.4 lua5.3 lua5.2 lua5.1 luajit"}
 UCD=${UCD:-/usr/share/unicode}
@@ -31,11 +37,12 @@ skip() {
   skipped=$((skipped + 1)); echo "  skip  $1 ($2)"
 }
 
-# specs RUNTIME: the busted suite under one interpreter, counted per test.
-specs() {
-  rt=$1
+# tap_suite LABEL COMMAND...: a busted suite run with --output=TAP,
+# counted per test.
+tap_suite() {
+  rt=$1; shift
   tap="$LOGDIR/specs-$rt.tap"
-  "$rt" /usr/bin/busted --output=TAP --cpath="build/$rt/?.so" >"$tap" 2>&1
+  "$@" >"$tap" 2>&1
   status=$?
   p=$(grep -c '^ok ' "$tap" | tr -d ' ')
   s=$(grep -c '^ok .*# SKIP' "$tap" | tr -d ' ')
@@ -53,6 +60,11 @@ specs() {
     awk '/^not ok /{show=1; print "        " $0; next} /^ok /{show=0} show && /^#/{print "        " $0}' "$tap" | head -60
   fi
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+}
+
+# specs RUNTIME: the busted suite under one interpreter.
+specs() {
+  tap_suite "$1" "$1" /usr/bin/busted --output=TAP --cpath="build/$1/?.so"
 }
 
 echo "== static checks"
@@ -73,6 +85,48 @@ echo "== specs"
 for rt in $RUNTIMES; do
   specs "$rt"
 done
+
+echo "== specs against an ASan+UBSan build (make asan)"
+libasan=$($CC -print-file-name=libasan.so) libubsan=$($CC -print-file-name=libubsan.so)
+if [ "${ASAN:-1}" = 0 ]; then
+  skip "ASan+UBSan specs" "ASAN=0"
+elif [ ! -f "$libasan" ] || [ ! -f "$libubsan" ]; then
+  skip "ASan+UBSan specs" "no libasan/libubsan for $CC"
+else
+  check "ASan+UBSan build" make --no-print-directory asan-build
+  if [ -f build/asan/glean/core.so ]; then
+    # the interpreter is not instrumented: the runtime is preloaded (the
+    # embed spec, which runs the C compiler, stays out as in make asan)
+    tap_suite "lua5.4+asan" env LD_PRELOAD="$libasan $libubsan" \
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+      lua5.4 /usr/bin/busted --output=TAP --cpath="build/asan/?.so" --exclude-tags=install \
+      --exclude-pattern=embed_spec
+  fi
+fi
+
+FUZZ_SMOKE_TIME=${FUZZ_SMOKE_TIME:-20}
+echo "== fuzz smoke pass ($FUZZ_SMOKE_TIME s each; make fuzz-smoke)"
+fuzzers=$(ls csrc/fuzz/fuzz_*.c | sed 's|csrc/fuzz/fuzz_\(.*\)\.c|\1|')
+why=""
+if [ "$FUZZ_SMOKE_TIME" = 0 ]; then why="FUZZ_SMOKE_TIME=0"
+elif ! command -v clang >/dev/null 2>&1; then why="no clang"
+elif ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' |
+     clang -x c -fsanitize=fuzzer -o "$LOGDIR/fuzz-probe" - >/dev/null 2>&1; then
+  why="clang without libFuzzer"
+elif [ ! -f build/asan/glean/core.so ]; then why="no ASan build"
+fi
+if [ -n "$why" ]; then
+  for f in $fuzzers lists; do skip "fuzz_$f" "$why"; done
+else
+  check "fuzz harnesses build" make --no-print-directory fuzz-build
+  for f in $fuzzers; do
+    check "fuzz_$f ($FUZZ_SMOKE_TIME s)" sh tools/fuzz.sh run "$f" "$FUZZ_SMOKE_TIME"
+    tail -1 "$log" | sed 's/^/        /'
+  done
+  check "fuzz_lists ($FUZZ_SMOKE_TIME s, list readers under ASan)" \
+    sh tools/fuzz.sh lists "$FUZZ_SMOKE_TIME"
+  tail -1 "$log" | sed 's/^/        /'
+fi
 
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
