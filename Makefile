@@ -32,7 +32,7 @@ SHARED ?= ../shared
 DEBS = gcc make libc6-dev binutils \
        lua5.4 liblua5.4-dev lua5.3 liblua5.3-dev lua5.2 liblua5.2-dev \
        lua5.1 liblua5.1-0-dev luajit libluajit-5.1-dev \
-       lua-lpeg lua-busted luarocks lua-check lua-ldoc unicode-data \
+       lua-lpeg lua-busted luarocks lua-check lua-ldoc lua-discount unicode-data \
        valgrind iso-codes tzdata wamerican
 # Only for the benchmarks' baselines; make deps tries them, and goes on
 # without them where they cannot be installed.
