@@ -372,13 +372,14 @@ local function quotes_by_start(text)
 end
 
 --- An LPeg pattern that matches a whole top-level quotation where one
--- starts (as `scan` finds them), with the quotation's table as its
--- capture: the pattern of the QUOTE text rule.
+-- starts (as `scan` finds them): the pattern of the QUOTE text rule. It
+-- captures nothing (a match-time capture's values would stay on LPeg's
+-- stack while a scan goes on); `add_quote` finds the quotation again.
 -- @usage rule{ name = "quote", label = "QUOTE", pattern = quotes.pattern }
 M.pattern = #lpeg.S("\"'\194\226") * lpeg.Cmt(lpeg.P(true), function(s, i)
   local q = quotes_by_start(s)[i]
   if not q then return false end
-  return q.stop + 1, q
+  return q.stop + 1
 end)
 
 -- Speakers ----------------------------------------------------------------
@@ -701,7 +702,7 @@ end
 function M.add_quote(m, doc)
   local span = m.span
   if not span then error("bad argument #1 to 'add_quote' (the quote rule must have a label)", 2) end
-  local q = m.values and m.values[1]
+  local q = quotes_by_start(doc:source())[span.start]
   if type(q) == "table" then
     if q.continues then span.attrs.continues = true end
     if not q.closed then span.attrs.closed = false end
