@@ -81,7 +81,7 @@ help:
 # (fast when all are there); the optional ones may fail to install.
 deps:
 	@sh tools/deps.sh "$(SUDO)" $(DEBS)
-	@sh tools/deps.sh "$(SUDO)" --optional $(BENCH_DEBS)
+	@sh tools/deps.sh "$(SUDO)" --optional $(BENCH_DEBS) $(BROWSER_DEBS)
 
 test: deps data
 	@$(MAKE) --no-print-directory build-all

@@ -3,10 +3,11 @@
 #   N passed, N failed[, N skipped]
 # summing all suites. Exits non-zero if anything failed.
 # Suites: static checks; the specs on every runtime; the specs against an
-# ASan+UBSan build (make asan); a fuzz smoke pass (make fuzz-smoke: each
-# harness of csrc/fuzz/ and tools/fuzz_lists.lua for FUZZ_SMOKE_TIME
-# seconds). The last two are skipped, and counted as skipped, without the
-# ASan runtime or clang's libFuzzer.
+# ASan+UBSan build (make asan); the HTML report in headless Chromium (make
+# test-browser); a fuzz smoke pass (make fuzz-smoke: each harness of
+# csrc/fuzz/ and tools/fuzz_lists.lua for FUZZ_SMOKE_TIME seconds). The
+# last three are skipped, and counted as skipped, without the ASan
+# runtime, Chromium or clang's libFuzzer.
 #
 # Environment: RUNTIMES (default "lua5.4 lua5.3 lua5.2 lua5.1 luajit"),
 # UCD (Unicode data directory), CC, FUZZ_SMOKE_TIME (default 20; 0 skips
@@ -102,6 +103,15 @@ else
       lua5.4 /usr/bin/busted --output=TAP --cpath="build/asan/?.so" --exclude-tags=install \
       --exclude-pattern=embed_spec
   fi
+fi
+
+echo "== the HTML report in headless Chromium (make test-browser)"
+if command -v chromium >/dev/null 2>&1; then
+  check "HTML report in Chromium: every mention highlighted, every quote linked" \
+    make --no-print-directory test-browser
+  tail -1 "$log" | sed 's/^/        /'
+else
+  skip "HTML report in Chromium" "no chromium (make deps installs it when it can)"
 fi
 
 FUZZ_SMOKE_TIME=${FUZZ_SMOKE_TIME:-20}
