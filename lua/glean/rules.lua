@@ -340,7 +340,7 @@ end
 -- captures { captures = ..., values = ... }; nil when none (or dropped by
 -- snapping); and where the match ended.
 local function text_match(doc, text, r, matcher, pos)
-  local caps, e = lpeg.match(matcher, text, pos)
+  local caps, e = (r.lpeg_match or lpeg.match)(matcher, text, pos)  -- guarded: rules.load
   if not caps or e <= pos then return nil, nil, nil, e end
   local first, last, exact = doc:locate(pos, e - 1)
   if not first or (r.snap == "drop" and not exact) then return nil, nil, nil, e end
@@ -361,7 +361,7 @@ end
 local function text_candidates(phase, c, doc, text, flat, extra)
   local rules, matchers, n = phase.rules, c.matchers, #flat
   local last_end = {}
-  local found = c.scanner:match(text)   -- pos, j..., 0, pos, j..., 0, ...
+  local found = (phase.lpeg_match or lpeg.match)(c.scanner, text)  -- pos, j..., 0, ...
   local k, nf = 1, #found
   while k <= nf do
     local pos = found[k]
@@ -750,12 +750,70 @@ M.Match = Match
 
 -- Rule files ----------------------------------------------------------------
 
--- What a rule file has in scope besides the safe standard functions.
+-- What a rule file has in scope besides the safe standard functions (the
+-- sandbox gives it its own copy of lpeg).
 local function vocabulary()
   return {
-    T = pattern, rule = M.rule, phase = M.phase, lpeg = lpeg,
+    T = pattern, rule = M.rule, phase = M.phase,
     C = pattern.C,
   }
+end
+
+-- The host tables a rule file reaches through its vocabulary (the pattern
+-- module and its constants, the metatables of patterns, rules and phases,
+-- whose __index is themselves): the sandbox puts them back as they were
+-- after the load and after each guarded call.
+local function protected()
+  return { pattern, getmetatable(pattern.any), Rule, Phase }
+end
+
+-- Copies of a token pattern's tables (shared subpatterns stay shared), so
+-- that the rule file keeps no reference to what the pipeline runs.
+local function copy_pattern(p, seen)
+  if type(p) ~= "table" then return p end
+  if seen[p] then return seen[p] end
+  local c = {}
+  seen[p] = c
+  for k, v in pairs(p) do c[copy_pattern(k, seen)] = copy_pattern(v, seen) end
+  return setmetatable(c, getmetatable(p))
+end
+
+-- Copies of the phases and rules an untrusted file made, with its
+-- functions guarded: the file's own references (kept in upvalues, say) then
+-- lead to tables the pipeline never reads, so an action cannot swap an
+-- unguarded function in later. Text rules match under the guard too, for
+-- their LPeg function captures (`lpeg.Cmt`, `p / f`).
+local function detach(phases, guard, guard_pattern)
+  local rules_seen, seen = {}, {}
+  local lpeg_match = guard(function(p, text, pos) return lpeg.match(p, text, pos) end)
+  local out = {}
+  for i, ph in ipairs(phases) do
+    local c = {}
+    for k, v in pairs(ph) do c[k] = v end
+    c.compiled = nil
+    c.rules = {}
+    for j, r in ipairs(ph.rules) do
+      local cr = rules_seen[r]
+      if not cr then
+        cr = {}
+        for k, v in pairs(r) do cr[k] = v end
+        if type(cr.attrs) == "table" then cr.attrs = copy_pattern(cr.attrs, {}) end
+        cr.action, cr.where = guard(cr.action), guard(cr.where)
+        if type(cr.attrs) == "function" then cr.attrs = guard(cr.attrs) end
+        if cr.kind == "token" then
+          cr.pattern = copy_pattern(cr.pattern, seen)
+          guard_pattern(cr.pattern, {})
+        else
+          cr.lpeg_match = lpeg_match
+        end
+        rules_seen[r] = setmetatable(cr, Rule)
+      end
+      c.rules[j] = cr
+    end
+    c.lpeg_match = lpeg_match
+    out[i] = setmetatable(c, Phase)
+  end
+  return out
 end
 
 local function read_file(path)
@@ -853,6 +911,7 @@ function M.load(source, opts)
   collecting = { phases = made, rules = made_rules }
   local value, env = sandbox.run(code, "@" .. name, vocab, {
     include = include, instructions = opts.instructions, memory = opts.memory,
+    protect = not opts.trusted and protected() or nil,
   })
   collecting = outer
   if type(env) ~= "table" then return nil, env end
@@ -866,6 +925,9 @@ function M.load(source, opts)
   end
   local function guard_pred(spec)
     if spec.op == "extern" and spec.fn then spec.fn = guard(spec.fn)
+    elseif spec.op == "extern" and spec.lpeg and not opts.trusted then
+      local p = spec.lpeg     -- T.match: its function captures run guarded
+      spec.fn = guard(function(tok) return lpeg.match(p, tok.text) end)
     elseif spec.op == "not" then guard_pred(spec[1])
     elseif spec.op == "and" or spec.op == "or" then
       for _, x in ipairs(spec.list) do guard_pred(x) end
@@ -878,12 +940,9 @@ function M.load(source, opts)
     guard_pattern(p[1], seen)
     guard_pattern(p[2], seen)
   end
-  local seen = {}
-  for _, r in ipairs(made_rules) do
-    r.action, r.where, r.attrs = guard(r.action), guard(r.where), guard(r.attrs)
-    if r.kind == "token" then guard_pattern(r.pattern, seen) end
-  end
-  return as_phases(value, made, name)
+  local phases, err = as_phases(value, made, name)
+  if not phases or opts.trusted then return phases, err end
+  return detach(phases, guard, guard_pattern)
 end
 
 return M

@@ -43,6 +43,7 @@
 local core = require "glean.core"
 local lpeg = require "lpeg"
 
+local ipairs = ipairs
 local type, pairs, pcall, xpcall, error, select, setmetatable, getmetatable, rawget, load =
       type, pairs, pcall, xpcall, error, select, setmetatable, getmetatable, rawget, load
 local tostring, tonumber = tostring, tonumber
@@ -114,6 +115,8 @@ local base = pick(_G, BASE)   -- as they are now, whatever the host does later
 
 -- The private string table of each environment made by run, for guard.
 local strings_of = setmetatable({}, { __mode = "k" })
+-- The copies of the host tables it protects (opts.protect), for guard.
+local protected_of = setmetatable({}, { __mode = "k" })
 
 -- Shared metatables whose __index leads to a real library table: strings'
 -- (to `string`) and LPeg patterns' (to `lpeg`, with `setmaxstack`). During
@@ -268,6 +271,53 @@ local function make_include(ctx, env)
   end
 end
 
+-- Host tables a script may reach through the vocabulary (a module table,
+-- a metatable whose __index is itself) are copied before a load and put
+-- back as they were after it and after every guarded call: what a script
+-- adds, changes or removes there (a method, a field of a shared constant, a
+-- metatable) lasts no longer than its own run. The copy follows table keys
+-- and values, not metatables (their tables are protected when listed too).
+local debug_setmetatable = rawget(_G, "debug") and debug.setmetatable
+
+local function snapshot(roots)
+  local snap, todo = {}, {}
+  for i = 1, #roots do todo[i] = roots[i] end
+  while #todo > 0 do
+    local t = todo[#todo]
+    todo[#todo] = nil
+    if snap[t] == nil then
+      local c = {}
+      for k, v in next, t do
+        c[k] = v
+        if type(k) == "table" and snap[k] == nil then todo[#todo + 1] = k end
+        if type(v) == "table" and snap[v] == nil then todo[#todo + 1] = v end
+      end
+      snap[t] = { fields = c, meta = metaof(t) or false }
+    end
+  end
+  return snap
+end
+
+local function restore(snap)
+  for t, saved in pairs(snap) do
+    local fields, extra = saved.fields, nil
+    for k, v in next, t do
+      if fields[k] ~= v then
+        extra = extra or {}
+        extra[#extra + 1] = k
+      end
+    end
+    if extra then
+      for i = 1, #extra do rawset(t, extra[i], fields[extra[i]]) end
+    end
+    local mt = metaof(t)
+    if mt ~= (saved.meta or nil) then
+      if debug_setmetatable then debug_setmetatable(t, saved.meta or nil)
+      else setmetatable(t, saved.meta or nil) end
+    end
+  end
+end
+
 -- A fresh environment for one load, and the string table for the string
 -- metatable during the load.
 local function environment(ctx, vocab)
@@ -292,7 +342,7 @@ local function environment(ctx, vocab)
 end
 
 local OPTIONS = { instructions = "number", memory = "number", include = "function",
-                  name = "string" }
+                  name = "string", protect = "table" }
 
 --- Runs a rule file's source in a fresh sandboxed environment.
 -- The chunk name follows `load`: `"@rules/news.lua"` makes messages read
@@ -306,7 +356,11 @@ local OPTIONS = { instructions = "number", memory = "number", include = "functio
 -- `include` = `function(name)` returning `source, chunkname` or `nil,
 -- message` resolves the names given to `include` in the script (only what
 -- it returns can be included; without it `include` raises); `name`
--- names a string source.
+-- names a string source; `protect` is an array of host tables the script
+-- can reach through the vocabulary (module tables, shared metatables and
+-- constants): they, and every table reachable from their keys and values,
+-- are put back as they were before the load when it ends and after each
+-- call through `guard`, whatever the script changed in them.
 --
 -- `include(name)` in the script runs that file in the same environment
 -- and under the same budget, and returns its first value; cycles and
@@ -314,7 +368,7 @@ local OPTIONS = { instructions = "number", memory = "number", include = "functio
 -- @tparam string source Lua source text (binary chunks are refused)
 -- @tparam[opt] string chunkname as for `load`
 -- @tparam[opt] table vocab names to put in scope (copied into the environment)
--- @tparam[opt] table opts `instructions`, `memory`, `include`, `name`
+-- @tparam[opt] table opts `instructions`, `memory`, `include`, `name`, `protect`
 -- @return on success, the chunk's first return value (possibly nil) and
 -- the environment table; on failure, nil, a message (a string), and, when a
 -- limit stopped the script, the limit's name (`"instructions"` or
@@ -351,6 +405,10 @@ function M.run(source, chunkname, vocab, opts)
                 chain = { chunkname } }
   local env, str = environment(ctx, vocab)
   strings_of[env] = str
+  local roots = { lpeg_methods }     -- shared by every load: always put back
+  for _, t in ipairs(opts.protect or {}) do roots[#roots + 1] = t end
+  local snap = snapshot(roots)
+  protected_of[env] = snap
   local function body()
     local chunk, err = compile(source, chunkname, env)
     if not chunk then error(err, 0) end
@@ -364,6 +422,7 @@ function M.run(source, chunkname, vocab, opts)
   local called, ok, value, kind = pcall(core.sandbox_call, limits, body)
   if jit_was_on then jit.on() end
   string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
+  restore(snap)
 
   if not called then return nil, where .. ": " .. tostring(ok) end
   if ok and not ctx.stopped then return value, env end
@@ -400,8 +459,10 @@ function M.guard(env, fn, opts)
   opts = opts or {}
   local limits = { instructions = opts.instructions or M.CALL_INSTRUCTIONS,
                    memory = opts.memory or M.CALL_MEMORY }
+  local snap = protected_of[env]
   local function finish(saved_string, saved_lpeg, called, ok, ...)
     string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
+    if snap then restore(snap) end
     if not called then error(ok, 0) end
     if not ok then error((...), 0) end
     return ...
