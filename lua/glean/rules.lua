@@ -942,7 +942,10 @@ function M.load(source, opts)
   end
   local phases, err = as_phases(value, made, name)
   if not phases or opts.trusted then return phases, err end
-  return detach(phases, guard, guard_pattern)
+  -- a pattern nested too deep for the copy is the file's problem
+  local ok, detached = pcall(detach, phases, guard, guard_pattern)
+  if not ok then return nil, name .. ": " .. tostring(detached):gsub("^[^:]*:%d+: ", "") end
+  return detached
 end
 
 return M

@@ -51,6 +51,7 @@ local loadstring, setfenv = rawget(_G, "loadstring"), rawget(_G, "setfenv")
 local string, table, math, utf8 = string, table, math, rawget(_G, "utf8")
 local find, format, byte, sub, rep = string.find, string.format, string.byte, string.sub,
                                      string.rep
+local match = string.match
 local concat = table.concat
 local unpack = table.unpack or rawget(_G, "unpack")
 local floor = math.floor
@@ -213,19 +214,31 @@ local function make_rep(ctx)
   end
 end
 
-local function safe_getmetatable(v)
-  if type(v) ~= "table" then return nil end
-  return getmetatable(v)
-end
-
-local function safe_setmetatable(t, mt)
-  if type(t) ~= "table" then argerror(1, "setmetatable", "table expected, got " .. type(t)) end
-  if mt ~= nil and type(mt) ~= "table" then argerror(2, "setmetatable", "nil or table expected") end
-  if mt ~= nil and rawget(mt, "__gc") ~= nil then
-    argerror(2, "setmetatable", "__gc is not allowed in rule files")
+-- getmetatable answers only for metatables the script set itself (or a
+-- __metatable field): the host's (patterns', rules') stay out of reach.
+local function make_metatable_functions()
+  local own = setmetatable({}, { __mode = "k" })
+  local function safe_getmetatable(v)
+    if type(v) ~= "table" then return nil end
+    local mt = getmetatable(v)
+    if mt == nil or own[mt] then return mt end
+    local real = metaof(v)
+    if real ~= nil and rawget(real, "__metatable") ~= nil then return mt end
+    return nil
   end
-  local r = setmetatable(t, mt)
-  return r
+  local function safe_setmetatable(t, mt)
+    if type(t) ~= "table" then argerror(1, "setmetatable", "table expected, got " .. type(t)) end
+    if mt ~= nil and type(mt) ~= "table" then
+      argerror(2, "setmetatable", "nil or table expected")
+    end
+    if mt ~= nil and rawget(mt, "__gc") ~= nil then
+      argerror(2, "setmetatable", "__gc is not allowed in rule files")
+    end
+    local r = setmetatable(t, mt)
+    if mt ~= nil then own[mt] = true end
+    return r
+  end
+  return safe_getmetatable, safe_setmetatable
 end
 
 local function make_include(ctx, env)
@@ -252,6 +265,7 @@ local function make_include(ctx, env)
     if byte(source, 1) == 27 then
       error(format("cannot include '%s': binary chunks are not allowed", name), 2)
     end
+    ctx.displays[display(chunkname)] = true
     local chunk, err = compile(source, chunkname, env)
     if not chunk then error(err, 0) end
     ctx.active[chunkname] = true
@@ -324,7 +338,7 @@ local function environment(ctx, vocab)
   local env = copy(base)
   env.unpack = unpack
   env.pcall, env.xpcall = make_pcall(ctx)
-  env.getmetatable, env.setmetatable = safe_getmetatable, safe_setmetatable
+  env.getmetatable, env.setmetatable = make_metatable_functions()
   local str = pick(string, STRING)
   str.rep = make_rep(ctx)
   env.string = str
@@ -402,7 +416,7 @@ function M.run(source, chunkname, vocab, opts)
   local limits = { instructions = opts.instructions or M.INSTRUCTIONS,
                    memory = opts.memory or M.MEMORY }
   local ctx = { memory = limits.memory, resolve = opts.include, active = { [chunkname] = true },
-                chain = { chunkname } }
+                chain = { chunkname }, displays = { [where] = true } }
   local env, str = environment(ctx, vocab)
   strings_of[env] = str
   local roots = { lpeg_methods }     -- shared by every load: always put back
@@ -431,6 +445,12 @@ function M.run(source, chunkname, vocab, opts)
   end
   value = tostring(value)
   if sub(value, 1, #STOPPED) == STOPPED then value = where .. ": " .. value end
+  -- an error located in the sandbox's own helpers (pcall, include; a tail
+  -- call) is about the rule file: name it instead
+  local src, rest = match(value, "^(.-):%d+: (.*)$")
+  if src and not ctx.displays[src] and find(src, "glean[/\\]sandbox%.lua$") then
+    value = where .. ": " .. rest
+  end
   return nil, value, kind
 end
 

@@ -1,0 +1,365 @@
+-- Hostile rule files against glean.rules.load (docs/hardening.md, section
+-- 3): escape attempts (files, processes, loading code, the host's tables
+-- and metatables, the news helpers) and abuse (loops, recursion, memory
+-- bombs) at load time and later, when a pipeline calls the file's
+-- functions. Each must fail with a clear message within a bounded time and
+-- memory, and leave the host as it was.
+local glean = require "glean"
+local lpeg = require "lpeg"
+local rules = glean.rules
+local pattern = glean.pattern
+
+local jit = rawget(_G, "jit")
+local MiB = 1024 * 1024
+local CPU_BOUND = 10        -- seconds of CPU, generous: the limits stop far sooner
+local TEXT = "Dame Eleanor Vance met Ms. Ada Okafor in Oslo on 5 May."
+
+-- What the host looks like before any hostile file ran.
+local function fingerprint()
+  local g = {}
+  for k, v in pairs(_G) do g[k] = v end
+  local p = {}
+  for k, v in pairs(pattern) do p[k] = v end
+  local l = {}
+  for k, v in pairs(lpeg) do l[k] = v end
+  local pt, mt = {}, getmetatable(pattern.any)
+  for k, v in pairs(mt) do pt[k] = v end
+  return { globals = g, pattern = p, lpeg = l, pt = pt, string_index = getmetatable("").__index,
+           string_meta = getmetatable(""), lpeg_meta = getmetatable(lpeg.P(1)),
+           any_tag = pattern.any.tag, any_op = pattern.any.pred.op,
+           hook = { debug.gethook() } }
+end
+local BEFORE = fingerprint()
+
+-- The spans of a trusted pipeline over TEXT.
+local function trusted_spans()
+  local doc = glean.pipeline{ phases = { glean.phase{ name = "p", rules = {
+    glean.rule{ name = "t", label = "T", pattern = pattern.title * pattern.title },
+    glean.rule{ name = "n", label = "N", pattern = lpeg.R"09"^1 } } } } }:run(TEXT)
+  local out = {}
+  for _, sp in ipairs(doc:spans()) do out[#out + 1] = sp.label .. sp.text end
+  return out
+end
+local BEFORE_SPANS = trusted_spans()
+
+local function same_keys(a, b, what)
+  for k, v in pairs(a) do assert(b[k] == v, what .. "." .. tostring(k) .. " changed") end
+  for k in pairs(b) do assert(a[k] ~= nil, what .. "." .. tostring(k) .. " added") end
+end
+
+-- The host is intact: globals, string metatable and methods, the pattern
+-- module and its metatable, lpeg, the hook; a big allocation works.
+local function host_intact()
+  local now = fingerprint()
+  same_keys(BEFORE.globals, now.globals, "_G")
+  same_keys(BEFORE.pattern, now.pattern, "glean.pattern")
+  same_keys(BEFORE.lpeg, now.lpeg, "lpeg")
+  same_keys(BEFORE.pt, now.pt, "the pattern metatable")
+  assert.equal(string, now.string_index)
+  assert.equal(BEFORE.string_meta, now.string_meta)
+  assert.equal(BEFORE.lpeg_meta, now.lpeg_meta)
+  assert.equal("pred", pattern.any.tag)
+  assert.equal("any", pattern.any.pred.op)
+  assert.same(BEFORE.hook, now.hook)
+  assert.is_function(string.dump)
+  assert.equal("xxx", ("x"):rep(3))
+  assert.equal(16 * MiB, #string.rep("y", 16 * MiB))
+  assert.is_nil(getmetatable(pattern.any).__gc)
+  -- a trusted pipeline still works as before
+  assert.same(BEFORE_SPANS, trusted_spans())
+end
+
+-- Loads src as a rule file under small limits, measuring CPU time and the
+-- Lua heap's growth; returns phases, err, seconds, KiB.
+local function load(src, opts)
+  opts = opts or {}
+  opts.string, opts.name = true, opts.name or "hostile.lua"
+  opts.memory = opts.memory or 8 * MiB
+  opts.instructions = opts.instructions or 1e6
+  opts.call_instructions = opts.call_instructions or 1e5
+  opts.call_memory = opts.call_memory or 8 * MiB
+  collectgarbage()
+  local mem0, t0 = collectgarbage("count"), os.clock()
+  local phases, err = rules.load(src, opts)
+  local dt = os.clock() - t0
+  local grown = collectgarbage("count") - mem0
+  assert.is_true(dt < CPU_BOUND, "took " .. dt .. " s")
+  return phases, err, dt, grown
+end
+
+-- The file fails to load, with a message naming it (or, for a limit
+-- striking inside a vocabulary function, naming that function's file).
+local function refused(src, pattern_, opts)
+  local phases, err = load(src, opts)
+  assert.is_nil(phases)
+  assert.is_string(err)
+  assert.is_truthy(err:find("hostile.lua", 1, true) or err == "stack overflow"   -- LuaJIT
+                   or err:find("^lua/glean/[%w/]+%.lua:%d+: rule file stopped"), err)
+  if pattern_ then assert.matches(pattern_, err) end
+  return err
+end
+
+-- The file loads; running its phases over TEXT fails with a message.
+local function fails_at_run(src, pattern_, text)
+  local phases, err = load(src)
+  assert.is_table(phases, err)
+  local t0 = os.clock()
+  local ok, e = pcall(function()
+    return glean.pipeline{ phases = phases }:run(text or TEXT)
+  end)
+  assert.is_true(os.clock() - t0 < CPU_BOUND)
+  assert.is_false(ok)
+  e = tostring(e)
+  if pattern_ then assert.matches(pattern_, e) end
+  return e
+end
+
+-- Evaluates expressions in a rule file: each must be nil or false.
+local function unreachable(exprs)
+  local src = { "local out = {}" }
+  for i, e in ipairs(exprs) do
+    src[#src + 1] = ("do local ok, v = pcall(function() return %s end) "
+      .. "if ok and v then out[#out + 1] = %q end end"):format(e, e)
+    if i % 50 == 0 then src[#src + 1] = "" end
+  end
+  src[#src + 1] = [[if #out > 0 then error("reachable: " .. table.concat(out, ", ")) end
+    return {}]]
+  local phases, err = load(table.concat(src, "\n"))
+  assert.is_table(phases, err)
+end
+
+describe("hostile rule files", function()
+  after_each(host_intact)
+
+  describe("cannot reach files, processes or code loading", function()
+    it("through globals and _G", function()
+      unreachable{
+        "io", "os", "require", "load", "loadstring", "loadfile", "dofile", "debug", "package",
+        "collectgarbage", "coroutine", "print", "getfenv", "setfenv", "newproxy", "module",
+        "_G.io", "_G._G.os", "rawget(_G, 'io')", "rawget(_G, 'debug')", "_ENV and _ENV.io",
+        "getfenv and getfenv(0).io", "getfenv and getfenv(print)",
+        "string.dump", "lpeg.setmaxstack", "math.randomseed",
+      }
+    end)
+
+    it("through the string metatable and string methods", function()
+      unreachable{
+        "getmetatable('')", "getmetatable('x') and getmetatable('x').__index",
+        "('').dump", "('x').dump", "(''):dump()", "('x').rep == string.rep and nil",
+        "rawget(string, 'dump')", "string.dump", "('').gsub and ('x'):gsub('x', io and io.write)",
+      }
+    end)
+
+    it("through the vocabulary's tables and objects", function()
+      unreachable{
+        "T.io", "T.require", "rule.io", "phase.io", "C.io",
+        "T.any.io", "T.any.__index and T.any.__index.io", "getmetatable(T.any)",
+        "getmetatable(rule{ name = 'r', pattern = T.any })",
+        "rule{ name = 'r', pattern = T.any }.__index and "
+          .. "rule{ name = 'r', pattern = T.any }.__index.io",
+        "phase{ rules = {} }.__index and phase{ rules = {} }.__index.io",
+        "lpeg.P(1).__index and lpeg.P(1).__index.setmaxstack",
+        "getmetatable(lpeg.P(1))", "lpeg.io", "lpeg.version and lpeg.io",
+        "news", "dates", "quotes", "T.news", "rawget(_G, 'news')",
+      }
+    end)
+
+    it("through load variants and bytecode", function()
+      refused("\27Lua garbage", "binary chunks are not allowed")
+      unreachable{ "load", "loadstring", "string.dump", "include and include('x')" }
+      -- include runs only files beside a file, never binary ones
+      for _, name in ipairs{ "../etc/passwd", "/etc/passwd" } do
+        local phases, err = load("return include('" .. name .. "')")
+        assert.is_nil(phases)
+        assert.matches("cannot include '" .. name:gsub("%p", "%%%0") .. "'", err)
+      end
+    end)
+
+    it("through error objects with metamethods raised into the host", function()
+      local phases, err = load([[error(setmetatable({}, { __tostring = function() return "custom" end,
+        __index = function() while true do end end }))]])
+      assert.is_nil(phases)
+      assert.equal("custom", err)   -- the file's own message, as it chose
+      refused([[error(setmetatable({}, { __tostring = function() while true do end end }))]],
+              "rule file stopped")
+      err = refused([[error(setmetatable({}, { __index = function() error("boom") end }))]],
+                    "error object is a table value")
+      assert.is_string(err)
+    end)
+
+    it("through the news helpers of glean's own rule files", function()
+      -- a user rule file has no news, dates or quotes, even after the
+      -- news pipeline loaded its own files with them
+      local news = require "glean.news"
+      assert.is_table(news.extract("Ada Okafor said so on Friday.", { date = "2025-03-14" }))
+      unreachable{ "news", "dates", "quotes", "helpers", "T.news", "rule.news" }
+    end)
+  end)
+
+  describe("cannot change the host", function()
+    it("the pattern module, its constants and its metatable", function()
+      local phases, err = load([[
+        T.lower = function() while true do end end
+        T.any.pred.op = "none"
+        rawset(T.any, "tag", "evil")
+        T.any.__index.__tostring = function() return "pwned" end
+        T.any.__index.__gc = function() while true do end end
+        setmetatable(T, { __index = function() while true do end end })
+        return {}]])
+      assert.is_table(phases, err)
+      assert.equal("T.any", tostring(pattern.any))
+      assert.is_nil(getmetatable(pattern))
+    end)
+
+    it("the metatables of rules and phases", function()
+      local phases, err = load([[
+        local r = rule{ name = "r", label = "X", pattern = T.title }
+        r.__index.action = function() while true do end end
+        r.__index.where = function() while true do end end
+        phase{ rules = {} }.__index.__tostring = function() while true do end end
+        return { r }]])
+      assert.is_table(phases, err)
+      -- a trusted rule without an action does not inherit one
+      host_intact()
+      assert.is_nil(glean.rule{ name = "x", pattern = pattern.any }.action)
+      assert.matches("glean.Phase", tostring(glean.phase{ rules = {} }))
+    end)
+
+    it("lpeg and the sandbox's lpeg methods", function()
+      local phases, err = load([[
+        assert(lpeg.P(1).__index == nil)
+        lpeg.P = function() while true do end end
+        return {}]])
+      assert.is_table(phases, err)
+      local again = load("return rule{ name = 'n', label = 'N', pattern = lpeg.R'09'^1 }")
+      assert.equal(1, #glean.pipeline{ phases = again }:run(TEXT):spans("N"))
+    end)
+
+    it("the rules it returned, from its actions later", function()
+      local phases, err = load([[
+        local r
+        r = rule{ name = "r", label = "X", pattern = T.title,
+                  action = function() r.action = function() while true do end end
+                                      r.pattern = T.any end }
+        return { r }]])
+      assert.is_table(phases, err)
+      local pl = glean.pipeline{ phases = phases }
+      local n = #pl:run(TEXT):spans("X")
+      assert.equal(n, #pl:run(TEXT):spans("X"))      -- the swap had no effect
+      assert.equal(n, #glean.pipeline{ phases = phases }:run(TEXT):spans("X"))
+    end)
+
+    it("finalisers: no __gc through setmetatable or a shared metatable", function()
+      refused("setmetatable({}, { __gc = function() end })", "__gc is not allowed")
+      local phases = load([[
+        local mt = {}
+        local t = setmetatable({}, mt)
+        mt.__gc = function() while true do end end   -- too late: t is not marked
+        t = nil
+        pcall(function() getmetatable(T.any).__gc = function() while true do end end end)
+        pcall(function() T.any.__index.__gc = function() while true do end end end)
+        return {}]])
+      assert.is_table(phases)
+      collectgarbage()
+      collectgarbage()
+    end)
+  end)
+
+  describe("is stopped with a clear error", function()
+    it("string.rep bombs, with and without the method syntax", function()
+      refused("return ('x'):rep(1e12)", "rule file stopped: more than %d+ bytes of memory")
+      refused("return string.rep('xy', 2^40, ',')", "rule file stopped")
+      refused("local s = ('').rep return s('ab', 2^50)", "rule file stopped")
+    end)
+
+    it("memory bombs: table.concat of a huge table, doubling strings, tables", function()
+      local _, _, _, grown = load("local t = {} for i = 1, 1e8 do t[i] = 'x' end return "
+                                  .. "table.concat(t)", { instructions = 1e9 })
+      assert.is_true(grown < 64 * 1024, "the heap grew by " .. grown .. " KiB")
+      refused("local t = {} for i = 1, 1e8 do t[i] = 'x' end return table.concat(t)",
+              "rule file stopped: more than", { instructions = 1e9 })
+      refused("local s = 'x' while true do s = s .. s end", "rule file stopped")
+      refused("local t = {} while true do t[#t + 1] = { 1, 2, 3 } end", "rule file stopped",
+              { instructions = 1e9 })
+    end)
+
+    it("string.format with huge widths", function()
+      local phases, err = load("return string.format('%099999d', 1)")
+      assert.is_nil(phases)
+      assert.is_string(err)
+      refused("return string.format('%99d%99d', 1, 2):rep(2^30)", "rule file stopped")
+    end)
+
+    it("deep recursion", function()
+      local err = refused("local function f(n) return 1 + f(n + 1) end return f(1)")
+      assert.is_truthy(err:find("stack overflow", 1, true) or err:find("rule file stopped", 1, true),
+                       err)
+      refused("local t = setmetatable({}, {}) getmetatable(t).__index = function(s, k) "
+              .. "return s[k .. 'x'] end return t.a", nil)
+    end)
+
+    it("infinite loops at load time, also inside pcall and xpcall", function()
+      refused("while true do end", "rule file stopped: too much work")
+      refused("while true do pcall(function() while true do end end) end", "rule file stopped")
+      refused("while true do xpcall(function() while true do end end, function(e) return e end) end",
+              "rule file stopped")
+      refused("for i = 1, 1e12 do local _ = ('x'):rep(1) end", "rule file stopped")
+    end)
+
+    it("infinite loops in actions, where, attribute functions and T.pred", function()
+      local loop = "function() while true do end end"
+      fails_at_run("return rule{ name = 'a', label = 'X', pattern = T.title, action = "
+                   .. loop .. " }", "rule file stopped: too much work")
+      fails_at_run("return rule{ name = 'w', label = 'X', pattern = T.title, where = "
+                   .. loop .. " }", "rule file stopped")
+      fails_at_run("return rule{ name = 'f', label = 'X', pattern = T.title, attrs = "
+                   .. loop .. " }", "rule file stopped")
+      fails_at_run("return rule{ name = 'p', label = 'X', pattern = T.pred(" .. loop .. ") }",
+                   "rule file stopped")
+      fails_at_run("return rule{ name = 'm', label = 'X', pattern = T.title, action = "
+                   .. "function() local t = {} while true do t[#t + 1] = {} end end }",
+                   "rule file stopped")
+    end)
+
+    it("infinite loops in LPeg function captures of text rules and T.match", function()
+      local loop = "function() while true do end end"
+      fails_at_run("return rule{ name = 'c', label = 'X', pattern = lpeg.Cmt(lpeg.P(1), "
+                   .. loop .. ") }", "rule file stopped")
+      fails_at_run("return rule{ name = 'd', label = 'X', pattern = lpeg.P(1) / " .. loop .. " }",
+                   "rule file stopped")
+      fails_at_run("return rule{ name = 'f', label = 'X', pattern = lpeg.P(" .. loop .. ") }",
+                   "rule file stopped")
+      fails_at_run("return rule{ name = 'm', label = 'X', pattern = T.match(lpeg.Cmt(lpeg.P(1), "
+                   .. loop .. ")) }", "rule file stopped")
+    end)
+
+    it("coroutines are out of reach, so none can run on", function()
+      unreachable{ "coroutine", "coroutine and coroutine.wrap" }
+      refused("local co = coroutine.create(function() while true do end end)", "coroutine")
+    end)
+
+    it("huge and deeply nested patterns", function()
+      -- a million alternatives: stopped by the instruction or memory budget
+      refused("local p = T.lower'a' for i = 1, 1e6 do p = p + T.lower('w' .. i) end "
+              .. "return rule{ name = 'big', label = 'X', pattern = p }", "rule file stopped")
+      refused("local p = lpeg.P'a' for i = 1, 1e6 do p = p + lpeg.P('w' .. i) end "
+              .. "return rule{ name = 'big', label = 'X', pattern = p }", "rule file stopped")
+      -- nesting: a clear error, not a crash
+      local phases, err = load("local p = T.title for i = 1, 1e5 do p = (p * T.any)^-1 end "
+                               .. "return rule{ name = 'deep', label = 'X', pattern = T.title * p }",
+                               { instructions = 1e8, memory = 64 * MiB })
+      if phases then
+        local ok, e = pcall(function() return glean.pipeline{ phases = phases }:run(TEXT) end)
+        assert.is_true(ok or type(e) == "string")
+      else
+        assert.is_string(err)
+      end
+    end)
+  end)
+
+  it("leaves the host usable after all of the above", function()
+    local phases = assert(load("return rule{ name = 'ok', label = 'OK', pattern = T.title^1 }"))
+    assert.is_true(#glean.pipeline{ phases = phases }:run(TEXT):spans("OK") >= 2)
+    if jit then assert.is_truthy(jit.status() ~= nil) end
+  end)
+end)
