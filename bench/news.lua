@@ -12,6 +12,8 @@
 local runtime = rawget(_G, "jit") and "luajit" or "lua" .. _VERSION:match("%d+%.%d+")
 package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
 package.cpath = "build/" .. runtime .. "/?.so;" .. package.cpath
+package.path = "bench/?.lua;" .. package.path
+local timing = require "bench"
 local glean = require "glean"
 local news = require "glean.news"
 
@@ -22,25 +24,12 @@ for _, a in ipairs(arg) do
   if a == "--total" then total_only = true else args[#args + 1] = a end
 end
 local path, repeats = args[1] or "../shared/corpus/news.txt", tonumber(args[2] or "3")
-local fh = io.open(path, "rb")
-if not fh then
-  print("bench/news: " .. path .. " not found; skipped")
-  os.exit(0)
-end
-local text = fh:read("*a")
-fh:close()
+local text, docs = timing.documents(path, "bench/news")
 local mb = #text / 1e6
-local docs = {}
-for d in (text .. "\n\n"):gmatch("(.-)\n\n+") do
-  if d:find("%S") then docs[#docs + 1] = d end
-end
 
 local pl = assert(news.pipeline())
 
-local function median(t)
-  table.sort(t)
-  return t[math.floor((#t + 1) / 2)]
-end
+local median = timing.median
 
 -- The variants: the first k phases (run only), then the whole extract.
 local variants = {}

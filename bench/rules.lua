@@ -15,6 +15,8 @@
 local runtime = rawget(_G, "jit") and "luajit" or "lua" .. _VERSION:match("%d+%.%d+")
 package.path = "lua/?.lua;lua/?/init.lua;" .. package.path
 package.cpath = "build/" .. runtime .. "/?.so;" .. package.cpath
+package.path = "bench/?.lua;" .. package.path
+local timing = require "bench"
 local glean = require "glean"
 
 local RULES = "bench/rules/news100.lua"
@@ -36,31 +38,15 @@ do
 end
 local path, repeats = args[1] or DEFAULT, tonumber(args[2] or "5")
 
-local fh = io.open(path, "rb")
-if not fh then
-  print("bench/rules: " .. path .. " not found; skipped")
-  os.exit(0)
-end
-local text = fh:read("*a")
-fh:close()
+local text, docs = timing.documents(path, "bench/rules")
 local mb = #text / 1e6
-
--- Documents: blocks separated by an empty line.
-local docs = {}
-for d in (text .. "\n\n"):gmatch("(.-)\n\n+") do
-  if d:find("%S") then docs[#docs + 1] = d end
-end
 
 local phases = assert(glean.rules.load(RULES))
 local nrules = 0
 for _, ph in ipairs(phases) do nrules = nrules + #ph.rules end
 if nrules == 0 then error("bench/rules: glean.rules.load(\"" .. RULES .. "\") gave no rules") end
 
--- (bench/bench.lua has the same helpers, but its `//` is Lua 5.3+.)
-local function median(t)
-  table.sort(t)
-  return t[math.floor((#t + 1) / 2)]
-end
+local median = timing.median
 
 local function run_all(pipeline)
   for i = 1, #docs do

@@ -5,18 +5,7 @@ local cli = require "glean.cli"
 local json = require "glean.json"
 local support = require "support"
 
-local function temp_dir()
-  local dir = os.tmpname()
-  os.remove(dir)
-  assert(os.execute("mkdir " .. dir))
-  return dir
-end
-
-local function write(path, text)
-  local fh = assert(io.open(path, "wb"))
-  fh:write(text)
-  fh:close()
-end
+local temp_dir, write = support.temp_dir, support.write_file
 
 local function run(argv, stdin_text)
   local out, err = {}, {}

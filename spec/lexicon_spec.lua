@@ -4,18 +4,7 @@ local support = require "support"
 local glean = require "glean"
 local lexicon = require "glean.news.lexicon"
 
-local function temp_dir()
-  local path = os.tmpname()
-  os.remove(path)
-  assert(os.execute("mkdir -p '" .. path .. "'"))
-  return path
-end
-
-local function write(path, text)
-  local fh = assert(io.open(path, "wb"))
-  fh:write(text)
-  fh:close()
-end
+local temp_dir, write = support.temp_dir, support.write_file
 
 local function rm(dir) os.execute("rm -rf '" .. dir .. "'") end
 

@@ -56,13 +56,26 @@ function M.read_file(path)
   return data
 end
 
+--- Writes data to a file (replacing it).
+function M.write_file(path, data)
+  local fh = assert(io.open(path, "wb"))
+  fh:write(data)
+  fh:close()
+end
+
 --- Writes data to a new temporary file and returns its name.
 function M.temp_file(data)
   local name = os.tmpname()
-  local fh = assert(io.open(name, "wb"))
-  fh:write(data)
-  fh:close()
+  M.write_file(name, data)
   return name
+end
+
+--- Makes a new, empty temporary directory and returns its name.
+function M.temp_dir()
+  local path = os.tmpname()
+  os.remove(path)
+  assert(os.execute("mkdir -p '" .. path .. "'"))
+  return path
 end
 
 --- A deterministic pseudo-random generator (same sequence on every Lua).

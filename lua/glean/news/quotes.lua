@@ -792,6 +792,15 @@ local function paragraph_after(doc, i)
   return breaks >= 2
 end
 
+-- Does a speaker region end at token j (text t): a sentence end, a cue, a
+-- quote, a paragraph's end? k walks the Doc's quotes along with j.
+local function region_ends(doc, j, t, cues, quotes, k)
+  while quotes[k] and quotes[k].last < j do k = k + 1 end
+  local stop = STOP_TEXT[t] or cues[t] or lower(t) == "according"
+               or quotes[k] and quotes[k].first <= j or paragraph_after(doc, j)
+  return stop, k
+end
+
 -- The run of free tokens from token i on, at most max of them (a "-
 -- called" pair counting as one): its range {first, last}, or nil when
 -- empty.
@@ -803,11 +812,9 @@ local function free_run(doc, s, i, max, cues)
     if t == "-" and j < n and lower(doc:text(j + 1, j + 1)) == "called" then
       j = j + 2
     else
-      while quotes[k] and quotes[k].last < j do k = k + 1 end
-      if STOP_TEXT[t] or cues[t] or lower(t) == "according"
-         or quotes[k] and quotes[k].first <= j or paragraph_after(doc, j) then
-        break
-      end
+      local stop
+      stop, k = region_ends(doc, j, t, cues, quotes, k)
+      if stop then break end
       j = j + 1
     end
     units = units + 1
@@ -865,11 +872,9 @@ local function run_to_cue(doc, s, i, max, cues)
       end
       j = j + 2
     else
-      while quotes[k] and quotes[k].last < j do k = k + 1 end
-      if STOP_TEXT[t] or cues[t] or lower(t) == "according"
-         or quotes[k] and quotes[k].first <= j or paragraph_after(doc, j) then
-        break
-      end
+      local stop
+      stop, k = region_ends(doc, j, t, cues, quotes, k)
+      if stop then break end
       j = j + 1
     end
     u = u + 1
