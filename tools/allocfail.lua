@@ -14,7 +14,9 @@
 -- value up to A (up to DENSE, then MAX_TRIALS values with a stride); with
 -- --quick, the long operations (news) take every N up to QUICK_DENSE and
 -- QUICK_TRIALS values after that, and building the news pipeline (55,000
--- allocations, a minute and a half for 300 runs) is left out. Then the same with only the
+-- allocations, a minute and a half for 300 runs) is left out; without
+-- --quick that one takes every N up to SLOW_DENSE, then MAX_TRIALS values
+-- with a stride. Then the same with only the
 -- N-th allocation failing (Lua 5.4 retries after a full collection, so
 -- this mostly reaches the C core's own failure paths).
 --
@@ -49,6 +51,7 @@ end
 local MAX_TRIALS = 400
 local DENSE = 20000
 local QUICK_DENSE, QUICK_TRIALS = 100, 60
+local SLOW_DENSE = 400                   -- for the slow ones (news pipeline)
 
 -- A canonical string for a value: tables sorted by key, cycles cut.
 local function dump(v, seen)
@@ -280,7 +283,7 @@ local function judge(name, n, mode, expected, _, injected, ok, ...)
 end
 
 -- The N to try for an operation of A allocations.
-local function schedule(A, long)
+local function schedule(A, long, slow)
   local ns, seen = {}, {}
   local function add(n)
     n = math.floor(n)
@@ -288,6 +291,7 @@ local function schedule(A, long)
   end
   local dense, trials = DENSE, MAX_TRIALS
   if quick and long then dense, trials = QUICK_DENSE, QUICK_TRIALS end
+  if slow then dense, trials = SLOW_DENSE, MAX_TRIALS end
   for n = 1, math.min(A + 1, dense) do add(n) end
   if A + 1 > dense then
     local stride = math.max(1, (A + 1 - dense) / trials)
@@ -300,7 +304,7 @@ local function schedule(A, long)
 end
 
 local total_runs = 0
-local function sweep(name, op, long)
+local function sweep(name, op, long, slow)
   local t0 = os.clock()
   collectgarbage()
   local count, ok = allocfail.count(op)
@@ -311,7 +315,7 @@ local function sweep(name, op, long)
   collectgarbage()
   local before = allocfail.usage()
   local stats = { error = 0, ["nil"] = 0, same = 0, done = 0 }
-  local ns = at and { at } or schedule(count, long)
+  local ns = at and { at } or schedule(count, long, slow)
   for _, mode in ipairs(at and { at_mode } or { "persistent", "single" }) do
     local run = mode == "persistent" and allocfail.run or allocfail.run_once
     for _, n in ipairs(ns) do
@@ -348,7 +352,7 @@ end
 local n_ops = 0
 for _, o in ipairs(OPS) do
   if only[o[1]] or (next(only) == nil and not (quick and o.slow)) then
-    sweep(o[1], o[2], o.long)
+    sweep(o[1], o[2], o.long, o.slow)
     n_ops = n_ops + 1
   end
 end
