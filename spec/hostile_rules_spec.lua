@@ -211,6 +211,22 @@ describe("hostile rule files", function()
       assert.is_nil(getmetatable(pattern))
     end)
 
+    it("from its actions: what they change is put back when their phase ends", function()
+      for _, tail in ipairs{ "", "error('and fail')" } do
+        local phases = assert(load([[
+          return rule{ name = "r", label = "X", pattern = T.title, action = function()
+            T.lower = function() while true do end end
+            rawset(T.any, "tag", "evil")
+            ]] .. tail .. [[
+          end }]]))
+        pcall(glean.pipeline{ phases = phases }.run, glean.pipeline{ phases = phases }, TEXT)
+        assert.equal("T.any", tostring(pattern.any))
+        assert.equal("pred", rawget(pattern.any, "tag"))
+        assert.equal(1, #glean.pipeline{ phases = { glean.phase{ rules = {
+          glean.rule{ label = "W", pattern = pattern.lower"sir" } } } } }:run("Sir X"):spans("W"))
+      end
+    end)
+
     it("the metatables of rules and phases", function()
       local phases, err = load([[
         local r = rule{ name = "r", label = "X", pattern = T.title }

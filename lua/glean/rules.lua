@@ -731,7 +731,17 @@ function Pipeline:run(text_or_doc, opts)
   end
   local text = doc:source()
   for _, g in ipairs(self.gazetteers) do run_gazetteer(g, doc, log) end
-  for i, ph in ipairs(self.phases) do run_phase(ph, doc, text, log, self.forms, i == 1) end
+  for i, ph in ipairs(self.phases) do
+    if ph.after_run then
+      -- an untrusted file's phase: what its functions changed in the host's
+      -- tables is put back when it ends, even by an error
+      local ok, err = pcall(run_phase, ph, doc, text, log, self.forms, i == 1)
+      ph.after_run()
+      if not ok then error(err, 0) end
+    else
+      run_phase(ph, doc, text, log, self.forms, i == 1)
+    end
+  end
   return doc
 end
 
@@ -783,7 +793,7 @@ end
 -- lead to tables the pipeline never reads, so an action cannot swap an
 -- unguarded function in later. Text rules match under the guard too, for
 -- their LPeg function captures (`lpeg.Cmt`, `p / f`).
-local function detach(phases, guard, guard_pattern)
+local function detach(phases, guard, guard_pattern, restore)
   local rules_seen, seen = {}, {}
   local lpeg_match = guard(function(p, text, pos) return lpeg.match(p, text, pos) end)
   local out = {}
@@ -811,6 +821,7 @@ local function detach(phases, guard, guard_pattern)
       c.rules[j] = cr
     end
     c.lpeg_match = lpeg_match
+    c.after_run = restore
     out[i] = setmetatable(c, Phase)
   end
   return out
@@ -916,7 +927,10 @@ function M.load(source, opts)
   collecting = outer
   if type(env) ~= "table" then return nil, env end
   -- the file's functions run under limits too when the pipeline calls them
-  local limits = { instructions = opts.call_instructions, memory = opts.call_memory }
+  -- (the protected host tables are put back once per phase run, not after
+  -- every call: see run_phase's caller)
+  local limits = { instructions = opts.call_instructions, memory = opts.call_memory,
+                   restore = false }
   local guarded = {}
   local function guard(fn)
     if type(fn) ~= "function" or opts.trusted then return fn end
@@ -943,7 +957,8 @@ function M.load(source, opts)
   local phases, err = as_phases(value, made, name)
   if not phases or opts.trusted then return phases, err end
   -- a pattern nested too deep for the copy is the file's problem
-  local ok, detached = pcall(detach, phases, guard, guard_pattern)
+  local ok, detached = pcall(detach, phases, guard, guard_pattern,
+                             function() sandbox.restore(env) end)
   if not ok then return nil, name .. ": " .. tostring(detached):gsub("^[^:]*:%d+: ", "") end
   return detached
 end

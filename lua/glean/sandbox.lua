@@ -461,13 +461,25 @@ M.CALL_INSTRUCTIONS = 1000000
 -- @usage print(sandbox.CALL_MEMORY)
 M.CALL_MEMORY = 64 * 1024 * 1024
 
+--- Puts the host tables a script's run protects (`run`'s `protect`) back
+-- as they were: for the caller of functions guarded with `restore = false`,
+-- after a batch of calls.
+-- @tparam table env the environment `run` returned
+-- @usage sandbox.restore(env)
+function M.restore(env)
+  local snap = protected_of[env]
+  if snap then restore(snap) end
+end
+
 --- Wraps a function a script left behind (a rule's action, say) so that
 -- each call runs under limits, with the script's string table behind
 -- strings' methods, as during the load. Errors, and a limit stopping the
--- call, are raised to the caller.
+-- call, are raised to the caller. After each call the protected host
+-- tables are put back, unless `opts.restore` is false (then the caller
+-- calls `sandbox.restore`, once for many calls).
 -- @tparam table env the environment `run` returned
 -- @tparam function fn
--- @tparam[opt] table opts `instructions`, `memory` (per call)
+-- @tparam[opt] table opts `instructions`, `memory` (per call), `restore`
 -- @treturn function
 -- @usage rule.action = sandbox.guard(env, rule.action, { instructions = 1e5 })
 function M.guard(env, fn, opts)
@@ -479,7 +491,9 @@ function M.guard(env, fn, opts)
   opts = opts or {}
   local limits = { instructions = opts.instructions or M.CALL_INSTRUCTIONS,
                    memory = opts.memory or M.CALL_MEMORY }
-  local snap = protected_of[env]
+  -- opts.restore = false leaves putting the protected tables back to the
+  -- caller (sandbox.restore), after a batch of calls
+  local snap = opts.restore ~= false and protected_of[env] or nil
   local function finish(saved_string, saved_lpeg, called, ok, ...)
     string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
     if snap then restore(snap) end
