@@ -460,7 +460,7 @@ end
 
 -- The formats glean has: the modules beside glean.formats.json.
 local function format_names()
-  local json_path = package.searchpath and package.searchpath("glean.formats.json", package.path)
+  local json_path = glean.searchpath("glean.formats.json", package.path)
   local names = {}
   if json_path then
     local dir = json_path:match("^(.*)/[^/]*$") or "."
@@ -480,7 +480,7 @@ end
 
 -- The first line of a format module's LDoc comment.
 local function format_summary(name)
-  local path = package.searchpath and package.searchpath("glean.formats." .. name, package.path)
+  local path = glean.searchpath("glean.formats." .. name, package.path)
   local fh = path and io.open(path, "rb")
   if not fh then return "" end
   -- the LDoc comment's first sentence

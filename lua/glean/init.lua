@@ -15,11 +15,29 @@
 local core = require "glean.core"
 
 local type, error, getmetatable = type, error, getmetatable
+local package, io = package, io
 
 local M = {}
 
 --- The version of glean.
 M._VERSION = "0.1.0"
+
+--- `package.searchpath`, on Lua 5.1 too: the first file a module name
+-- maps to on a path (for finding data and rule files beside the modules).
+-- @tparam string name a module name ("glean.news.rules.dates")
+-- @tparam string path a path such as `package.path`
+-- @treturn string|nil the file
+-- @usage print(glean.searchpath("glean.formats.json", package.path))
+function M.searchpath(name, path)
+  if package.searchpath then return package.searchpath(name, path) end
+  local file = name:gsub("%.", "/")
+  for template in path:gmatch("[^;]+") do
+    local candidate = template:gsub("%?", file)
+    local fh = io.open(candidate, "rb")
+    if fh then fh:close(); return candidate end
+  end
+  return nil
+end
 
 --- The Unicode version of the character tables ("15.0.0").
 M.unicode_version = core.unicode_version

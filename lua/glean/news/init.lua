@@ -19,7 +19,7 @@ local report_mod = require "glean.news.report"
 
 local type, ipairs, pcall, error, tostring, setmetatable, require =
       type, ipairs, pcall, error, tostring, setmetatable, require
-local package, io, table = package, io, table
+local package, table = package, table
 
 local M = {}
 
@@ -29,24 +29,12 @@ M.rule_files = { "dates", "entities", "roles", "quotes" }
 --- The labels of entity mentions.
 M.entity_labels = { PERSON = true, ORG = true, LOC = true, NORP = true, MISC = true }
 
--- package.searchpath is 5.2+.
-local function searchpath(name, path)
-  if package.searchpath then return package.searchpath(name, path) end
-  local file = name:gsub("%.", "/")
-  for template in path:gmatch("[^;]+") do
-    local candidate = template:gsub("%?", file)
-    local fh = io.open(candidate, "rb")
-    if fh then fh:close(); return candidate end
-  end
-  return nil
-end
-
 --- The path of a bundled rule file, found beside the installed modules.
 -- @tparam string name "dates", "entities", "roles" or "quotes"
 -- @treturn string|nil
 -- @usage print(news.rule_file("entities"))
 function M.rule_file(name)
-  return searchpath("glean.news.rules." .. name, package.path)
+  return glean.searchpath("glean.news.rules." .. name, package.path)
 end
 
 -- Host helpers the rule files see as `news` -------------------------------

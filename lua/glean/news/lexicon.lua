@@ -91,20 +91,10 @@ local function exists(path)
   return false
 end
 
--- Lua 5.1 has no package.searchpath.
-local function searchpath(name, path)
-  if package.searchpath then return package.searchpath(name, path) end
-  local file = name:gsub("%.", "/")
-  for template in path:gmatch("[^;]+") do
-    local candidate = template:gsub("%?", file)
-    if exists(candidate) then return candidate end
-  end
-  return nil
-end
 
 -- This module's file, to find the data beside it.
 local function module_path()
-  local p = searchpath("glean.news.lexicon", package.path)
+  local p = require("glean").searchpath("glean.news.lexicon", package.path)
   if p then return p end
   local src = debug.getinfo(1, "S").source
   return src:sub(1, 1) == "@" and src:sub(2) or nil
