@@ -18,7 +18,7 @@
 --
 -- @module glean.news.coref
 -- @usage
--- local entities = coref.entities(doc, { rules = news_rule_names })
+-- local entities = coref.entities(doc)
 -- for _, e in ipairs(entities) do print(e.id, e.label, e.name, #e.mentions) end
 
 local ipairs, pairs, setmetatable = ipairs, pairs, setmetatable
@@ -26,7 +26,18 @@ local table, string = table, string
 
 local M = {}
 
+--- The labels of entity mentions (a set).
 local LABELS = { PERSON = true, ORG = true, LOC = true, NORP = true, MISC = true }
+M.LABELS = LABELS
+
+--- Is a span a mention the rules made, rather than a gazetteer's span
+-- (the bundled lexicon's or a user's)?
+-- @tparam table span
+-- @treturn boolean
+-- @usage if coref.is_mention(s) then ... end
+function M.is_mention(span)
+  return span.rule ~= "lexicon" and span.rule ~= "user"
+end
 -- Rules whose evidence is weak: their single-word mentions take the label
 -- of a known entity with the same name.
 local WEAK = { loc_preposition = true, org_acronym = true, person_capitalised = true,
@@ -107,7 +118,7 @@ local function collect(doc, is_mention)
   return mentions, taken
 end
 
--- Index of the people's full names: surname and given name -> mentions.
+-- A person mention's words: given name, surname, how many.
 local function person_parts(doc, m)
   local w = words_of(doc, m.first, m.last)
   if #w == 0 then return nil end
@@ -302,15 +313,12 @@ end
 -- @tparam[opt] table opts `is_mention` (function(span) -> boolean: which
 -- spans are mentions; default: spans not made by a gazetteer)
 -- @treturn table an array of entities `{id, label, name, mentions = {...},
--- aliases = {...}, attrs = {...}, spans = {...}}`, in order of first
--- mention, and a table span -> entity
+-- aliases = {...}, roles = {}, attrs = {...}}`, in order of first mention,
+-- and a table span -> entity
 -- @usage local entities, of_span = coref.entities(doc)
 function M.entities(doc, opts)
   opts = opts or {}
-  local is_mention = opts.is_mention or function(s)
-    return s.rule ~= "lexicon" and s.rule ~= "user"
-  end
-  local mentions, taken = collect(doc, is_mention)
+  local mentions, taken = collect(doc, opts.is_mention or M.is_mention)
   propagate(doc, mentions, taken)
   table.sort(mentions, function(a, b)
     if a.first ~= b.first then return a.first < b.first end
@@ -387,9 +395,7 @@ function M.entities(doc, opts)
     local e = { id = "E" .. n, label = label, mentions = members, attrs = {}, aliases = {},
                 roles = {} }
     for _, m in ipairs(members) do
-      for k, v in pairs(m.attrs) do
-        if k == "title" and e.attrs.title == nil then e.attrs.title = v end
-      end
+      e.attrs.title = e.attrs.title or m.attrs.title
       of_span[m.span] = e
     end
     e.name = canonical(doc, members)

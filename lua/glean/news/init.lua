@@ -16,6 +16,7 @@ local glean = require "glean"
 local rules = require "glean.rules"
 local spans_mod = require "glean.spans"
 local report_mod = require "glean.news.report"
+local coref = require "glean.news.coref"
 
 local type, ipairs, pcall, error, tostring, setmetatable, require =
       type, ipairs, pcall, error, tostring, setmetatable, require
@@ -27,7 +28,7 @@ local M = {}
 M.rule_files = { "dates", "entities", "roles", "quotes" }
 
 --- The labels of entity mentions.
-M.entity_labels = { PERSON = true, ORG = true, LOC = true, NORP = true, MISC = true }
+M.entity_labels = coref.LABELS
 
 --- The path of a bundled rule file, found beside the installed modules.
 -- @tparam string name "dates", "entities", "roles" or "quotes"
@@ -41,7 +42,7 @@ end
 
 local helpers = {}
 
-local function is_mention(s) return s.rule ~= "lexicon" and s.rule ~= "user" end
+local is_mention = coref.is_mention
 
 -- Per Doc: its spans by first token. The rule files ask for spans that
 -- earlier phases made, which a phase finds merged into the Doc's span list
@@ -140,12 +141,13 @@ local function load_lexicon(opts)
 end
 
 -- A user gazetteer: TSV phrase<TAB>label[<TAB>key=value...], or a compiled
--- file. Its entries carry source = "user" so that the rules let them win.
+-- file. (The pipeline gives its spans source = "user", so that the rules
+-- let them win.)
 local function user_gazetteer(path)
   local gz = require "glean.gazetteer"
   if gz.is_compiled(path) then return gz.load(path) end
   local g = glean.gazetteer{ case = "smart" }
-  local ok, err = g:load(path, { format = "tsv", attrs = { source = "user" } })
+  local ok, err = g:load(path, { format = "tsv" })
   if not ok then return nil, err end
   return g:compile()
 end
@@ -181,22 +183,18 @@ function M.pipeline(opts)
   -- built here, once, rather than by the rule file under the sandbox's hook
   helpers.common = helpers.common
                    or glean.pattern.lower(require("glean.news.lexicon").common_words())
-  local env = { news = helpers }
-  for _, mod in ipairs{ "dates", "quotes" } do
-    local ok, lib = pcall(require, "glean.news." .. mod)
-    if ok then env[mod] = lib end
-  end
+  local env = { news = helpers, dates = require "glean.news.dates",
+                quotes = require "glean.news.quotes" }
   local phases = {}
   for _, name in ipairs(M.rule_files) do
     local path = M.rule_file(name)
-    if path then
-      -- glean's own rule files: loaded in the sandbox like any other, but
-      -- their actions are not guarded call by call
-      local loaded, lerr = rules.load(path, { env = env, name = "news/" .. name .. ".lua",
-                                              trusted = true })
-      if not loaded then return nil, lerr end
-      phases[#phases + 1] = loaded
-    end
+    if not path then return nil, "news rule file '" .. name .. "' not found on package.path" end
+    -- glean's own rule files: loaded in the sandbox like any other, but
+    -- their actions are not guarded call by call
+    local loaded, lerr = rules.load(path, { env = env, name = "news/" .. name .. ".lua",
+                                            trusted = true })
+    if not loaded then return nil, lerr end
+    phases[#phases + 1] = loaded
   end
   for _, path in ipairs(opts.rules or {}) do
     local loaded, lerr = rules.load(path)

@@ -13,8 +13,9 @@
 
 local json = require "glean.json"
 local coref = require "glean.news.coref"
+local dates = require "glean.news.dates"
 
-local ipairs, pairs, pcall, require = ipairs, pairs, pcall, require
+local ipairs = ipairs
 local table, math = table, math
 
 local M = {}
@@ -26,11 +27,6 @@ local null = json.null
 
 local function place(s)
   return { start = s.start, stop = s.stop, text = s.text }
-end
-
-local function optional(mod)
-  local ok, lib = pcall(require, mod)
-  return ok and lib or nil
 end
 
 -- The entity of a speaker span: the entity of a mention inside it (the
@@ -86,7 +82,7 @@ local function quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
     -- that is nearer than the last speaker ("According to X, ... he said")
     local pronoun = item.speaker_mention ~= null and sp and sp.attrs
                     and sp.attrs.kind == "pronoun" and PERSONAL[sp.text:lower()]
-    if pronoun and person_before then
+    if pronoun then
       local m = person_before(sp.first)
       if m and (not ante or m.last > ante.last) then e = of_span[m.span] or e end
     end
@@ -109,13 +105,11 @@ local function quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
 end
 
 local function dates_of(doc, text, opts)
-  local dates = optional("glean.news.dates")
-  local ref = opts.date
-  if not ref and dates and dates.reference then ref = dates.reference(text) end
+  local ref = opts.date or dates.reference(text)
   local list, durations = {}, {}
   for _, s in ipairs(doc:spans("DATE")) do
     local item = { start = s.start, stop = s.stop, text = s.text, value = null, grain = null }
-    local r = dates and dates.resolve(s.text, ref)
+    local r = dates.resolve(s.text, ref)
     if r then
       item.value = r.value or null
       item.grain = r.grain or null
@@ -125,7 +119,7 @@ local function dates_of(doc, text, opts)
   end
   for _, s in ipairs(doc:spans("DURATION")) do
     local item = { start = s.start, stop = s.stop, text = s.text, value = null }
-    local r = dates and dates.duration and dates.duration(s.text)
+    local r = dates.duration(s.text)
     if r then item.value = r.value or null; item.grain = r.grain end
     durations[#durations + 1] = item
   end
@@ -196,7 +190,7 @@ function M.build(doc, opts)
     q.id = "Q" .. i
   end
   local text = doc:source()
-  local dates, durations, ref = dates_of(doc, text, opts)
+  local date_list, durations, ref = dates_of(doc, text, opts)
   local out_entities = {}
   for i, e in ipairs(entities) do
     local mentions = {}
@@ -204,9 +198,7 @@ function M.build(doc, opts)
       mentions[j] = { start = m.start, stop = m.stop, text = m.text }
     end
     table.sort(mentions, function(a, b) return a.start < b.start end)
-    local attrs = {}
-    for k, v in pairs(e.attrs) do attrs[k] = v end
-    out_entities[i] = { id = e.id, label = e.label, name = e.name, attrs = attrs,
+    out_entities[i] = { id = e.id, label = e.label, name = e.name, attrs = e.attrs,
                         mentions = json.array(mentions), aliases = json.array(e.aliases),
                         roles = json.array(e.roles) }
   end
@@ -216,22 +208,10 @@ function M.build(doc, opts)
     date = ref or null,
     entities = json.array(out_entities),
     quotes = json.array(quotes),
-    dates = json.array(dates),
+    dates = json.array(date_list),
     durations = json.array(durations),
     links = json.array(links),
   }
-end
-
---- The entity of a report with this id.
--- @tparam table report
--- @tparam string id
--- @treturn table|nil
--- @usage local e = report_mod.entity(report, q.speaker)
-function M.entity(report, id)
-  for _, e in ipairs(report.entities) do
-    if e.id == id then return e end
-  end
-  return nil
 end
 
 return M
