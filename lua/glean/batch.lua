@@ -302,6 +302,4 @@ function M.parallel(docs, opts)
   return true
 end
 
-M.is_directory = is_directory
-
 return M

@@ -528,16 +528,22 @@ local function worker_command(opts)
   return table.concat(parts, " ")
 end
 
+-- One document's report, rendered: true and the output, or false and the
+-- error. A table's header row (csv) only before the first document.
+local function render_document(pl, render, render_opts, name, text, first)
+  return pcall(function()
+    local report = pl:extract(text, { doc = name })
+    render_opts.text, render_opts.header = text, first
+    return render(report, render_opts)
+  end)
+end
+
 -- A worker: JSON Lines documents on stdin, one framed result each.
 local function run_worker(pl, render, render_opts, streams)
   for line in streams.stdin:lines() do
     if line == "" then break end            -- the end (see glean.batch)
     local doc = json.decode(line)
-    local ok, out = pcall(function()
-      local report = pl:extract(doc.text, { doc = doc.id })
-      render_opts.text, render_opts.header = doc.text, doc.first == true
-      return render(report, render_opts)
-    end)
+    local ok, out = render_document(pl, render, render_opts, doc.id, doc.text, doc.first == true)
     batch.write_frame(streams.stdout, ok, ok and out or tostring(out))
     batch.tidy()
   end
@@ -666,12 +672,8 @@ for a usage error.
         if doc.error then
           report_failure(doc)
         else
-          local ok, result = pcall(function()
-            local report = pl:extract(doc.text, { doc = doc.name })
-            -- a table's header row (csv) only before the first document
-            render_opts.text, render_opts.header = doc.text, count == 0
-            return render(report, render_opts)
-          end)
+          local ok, result = render_document(pl, render, render_opts, doc.name, doc.text,
+                                             count == 0)
           done({ name = doc.name, bytes = #doc.text }, ok, result)
           batch.tidy()
         end
