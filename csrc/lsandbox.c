@@ -243,6 +243,65 @@ static int sb_call (lua_State *L) {
   return lua_gettop(L) - 2;
 }
 
+/* Puts the fields of table t (at index t) back as saved (the table at
+** index fields): changed and removed fields first, then the fields added
+** since are cleared (clearing a field during a traversal is allowed). */
+static void restore_fields (lua_State *L, int t, int fields) {
+  for (lua_pushnil(L); lua_next(L, fields); ) {       /* key, saved value */
+    lua_pushvalue(L, -2);
+    lua_rawget(L, t);                                 /* key, saved, current */
+    if (!lua_rawequal(L, -1, -2)) {
+      lua_pop(L, 1);
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);                              /* key, key, saved */
+      lua_rawset(L, t);
+    }
+    else lua_pop(L, 2);
+  }
+  for (lua_pushnil(L); lua_next(L, t); ) {            /* key, value */
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_rawget(L, fields);
+    if (lua_isnil(L, -1)) {                           /* added since: clear */
+      lua_pop(L, 1);
+      lua_pushvalue(L, -1);
+      lua_pushnil(L);
+      lua_rawset(L, t);
+    }
+    else lua_pop(L, 1);
+  }
+}
+
+/***
+** core.sandbox_restore(snap): puts the protected host tables of a
+** snapshot back as they were. snap maps each table to `{fields = {...},
+** meta = metatable or false}` (see glean.sandbox). The same work as a Lua
+** loop, in C: it runs after every phase of an untrusted rule file, that is
+** several times per document.
+** @function sandbox_restore
+** @tparam table snap
+*/
+static int sb_restore (lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  luaL_checkstack(L, 12, "sandbox_restore");
+  for (lua_pushnil(L); lua_next(L, 1); ) {            /* 2: table, 3: saved */
+    if (lua_istable(L, 2) && lua_istable(L, 3)) {
+      lua_getfield(L, 3, "fields");                   /* 4 */
+      if (lua_istable(L, 4)) restore_fields(L, 2, 4);
+      lua_getfield(L, 3, "meta");                     /* 5: saved metatable or false */
+      if (!lua_getmetatable(L, 2)) lua_pushboolean(L, 0);   /* 6: current, raw */
+      if (!lua_rawequal(L, 5, 6)) {
+        if (lua_istable(L, 5)) lua_pushvalue(L, 5);
+        else lua_pushnil(L);
+        lua_setmetatable(L, 2);
+      }
+    }
+    lua_settop(L, 2);
+  }
+  return 0;
+}
+
 void gl_open_sandbox (lua_State *L) {
   lua_pushlightuserdata(L, (void *)&anchor_key);
   lua_rawget(L, LUA_REGISTRYINDEX);
@@ -257,4 +316,6 @@ void gl_open_sandbox (lua_State *L) {
   }
   lua_pushcclosure(L, sb_call, 1);
   lua_setfield(L, -2, "sandbox_call");
+  lua_pushcfunction(L, sb_restore);
+  lua_setfield(L, -2, "sandbox_restore");
 }

@@ -249,6 +249,37 @@ describe("sandbox escapes", function()
     assert.is_table(string)
   end)
 
+  it("puts protected host tables back: changed, added and removed fields, metatables", function()
+    local inner_mt = { __index = function() return "inner" end }
+    local host = { keep = 1, change = 2, remove = 3, inner = setmetatable({ x = 1 }, inner_mt) }
+    local src = [[
+      local t = ...
+      t.change, t.remove, t.added = "changed", nil, "added"
+      t.inner.x, t.inner.y = nil, 2
+      setmetatable(t, { __index = function() return "leaked" end })
+    ]]
+    local function intact()
+      assert.same({ "keep", 1, 2, 3 }, { "keep", host.keep, host.change, host.remove })
+      assert.is_nil(rawget(host, "added"))
+      assert.is_nil(host.missing)               -- no metatable left on it
+      assert.equal(1, host.inner.x)
+      assert.is_nil(rawget(host.inner, "y"))
+      assert.equal(inner_mt, debug.getmetatable(host.inner))
+    end
+    -- during the load
+    local change, env = run("protect", "local function f(...) " .. src .. " end\n"
+                            .. "f(host)\nreturn f", { host = host }, { protect = { host } })
+    assert.is_function(change)
+    intact()
+    -- after a guarded call that leaves putting back to the caller
+    change = sandbox.guard(env, change, { restore = false })
+    change(host)
+    assert.equal("changed", host.change)
+    assert.equal("leaked", host.missing)
+    sandbox.restore(env)
+    intact()
+  end)
+
   it("shares no module table: lpeg is a copy, pattern methods too", function()
     local real_match = require("lpeg").match
     local _, value = runs("lpeg", [[

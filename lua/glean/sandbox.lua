@@ -291,7 +291,6 @@ end
 -- adds, changes or removes there (a method, a field of a shared constant, a
 -- metatable) lasts no longer than its own run. The copy follows table keys
 -- and values, not metatables (their tables are protected when listed too).
-local debug_setmetatable = rawget(_G, "debug") and debug.setmetatable
 
 local function snapshot(roots)
   local snap, todo = {}, {}
@@ -312,25 +311,10 @@ local function snapshot(roots)
   return snap
 end
 
-local function restore(snap)
-  for t, saved in pairs(snap) do
-    local fields, extra = saved.fields, nil
-    for k, v in next, t do
-      if fields[k] ~= v then
-        extra = extra or {}
-        extra[#extra + 1] = k
-      end
-    end
-    if extra then
-      for i = 1, #extra do rawset(t, extra[i], fields[extra[i]]) end
-    end
-    local mt = metaof(t)
-    if mt ~= (saved.meta or nil) then
-      if debug_setmetatable then debug_setmetatable(t, saved.meta or nil)
-      else setmetatable(t, saved.meta or nil) end
-    end
-  end
-end
+-- Puts every protected table's fields (changed, removed or added) and
+-- metatable back as saved, in C (core.sandbox_restore): it runs after
+-- each phase of an untrusted file, several times per document.
+local restore = core.sandbox_restore
 
 -- A fresh environment for one load, and the string table for the string
 -- metatable during the load.

@@ -111,7 +111,7 @@ end
 -- in text order, mostly) merged into the rest, in C (core.merge_spans: a
 -- stable sort of the pending spans when they are out of order, then a
 -- linear merge).
-local merge_spans = core.merge_spans
+local merge_spans, select_spans = core.merge_spans, core.select_spans
 local function sorted_spans(a)
   local pending = a.pending
   if pending[1] == nil then return a.spans end
@@ -181,19 +181,14 @@ function methods.spans(doc, label)
   check_doc(doc, "spans")
   local a = store[doc]
   if not a then return {} end
-  local all, out = sorted_spans(a), {}
-  if label == nil then
-    for i = 1, #all do out[i] = all[i] end
-    return out
-  end
-  local want = {}
-  if type(label) == "string" then want[label] = true
-  elseif type(label) == "table" then for _, l in ipairs(label) do want[l] = true end
-  else
+  local all = sorted_spans(a)
+  if label == nil or type(label) == "string" then return select_spans(all, label) end
+  if type(label) ~= "table" then
     error("bad argument #2 to 'spans' (string or table expected, got " .. type(label) .. ")", 2)
   end
-  for _, s in ipairs(all) do if want[s.label] then out[#out + 1] = s end end
-  return out
+  local want = {}
+  for _, l in ipairs(label) do want[l] = true end
+  return select_spans(all, want)
 end
 
 --- Links span `from` to span `to` with a kind ("alias", "role",
