@@ -396,6 +396,31 @@ describe("rule files", function()
     assert.equal("xxx", ("x"):rep(3))
   end)
 
+  it("cannot reach what the pipeline runs through a match or a rule's metatable", function()
+    -- two phases of one file: the first one's action tampers with the
+    -- match's internals and with the metatable of rules (r.__index is
+    -- Rule itself), the second phase has rules without actions; the
+    -- host's tables are put back only when the file's last phase ends
+    local phases = assert(glean.rules.load([[
+      local evil = function() error("unguarded") end
+      local plain = rule{ label = "B", pattern = T.text"b" }
+      phase{ name = "one", rules = { rule{ label = "A", pattern = T.C("x", T.text"a"),
+        action = function(m)
+          m._c.program = { core = { run = evil } }
+          m._c.nt, m._c.capnames = 0, nil
+          plain.__index.action, plain.__index.where = evil, evil
+        end } } }
+      phase{ name = "two", rules = { plain } }
+    ]], { name = "tamper.lua" }))
+    local p = pipeline{ phases = phases }
+    for _ = 1, 2 do                            -- the second run sees what the first changed
+      assert.same({ "A a", "B b", "A a" }, spans_of(p:run("a b a")))
+    end
+    local mt = getmetatable(glean.rule{ pattern = T.any })
+    assert.is_nil(rawget(mt, "action"))
+    assert.is_nil(rawget(mt, "where"))
+  end)
+
   it("do not guard the actions of a trusted (the host's own) file", function()
     local source = [[
       return { rule{ label = "X", pattern = T.text"a",
