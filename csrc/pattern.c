@@ -40,7 +40,10 @@ typedef struct gl_PPending {
 /* Values of key triples: a start number, or a rule number with this bit. */
 #define RULE_BIT    0x80000000u
 #define TOK_ARRAYS  8             /* first/last index, pend_head, 4 x key, class */
-#define FORM_ARRAYS 17            /* 4 x (off, len, hash, vid), src */
+#define FORM_ARRAYS 18            /* 4 x (off, len, hash, vid), src, tok_ent */
+#define TC_WORDS    7             /* a text cache entry: hash, off, len, 4 ids */
+#define TC_MAX      (1u << 18)    /* entries kept from one text to the next */
+#define TC_MAX_POOL (1u << 23)    /* bytes of text kept */
 #define VUNSET      (UINT32_MAX - 1) /* a vocabulary id not looked up yet */
 #define CODE_BYTES  32            /* sortbuf (8), cur, e_cur, nxt, e_nxt, visit, member */
 
@@ -709,6 +712,14 @@ static int pm_size (gl_PRun *r, size_t ntok) {
   return GL_OK;
 }
 
+/* Empties the text cache (its memory stays for the next entries). */
+static void tc_clear (gl_PForms *f) {
+  size_t t;
+  if (f->tc_slots) memset(f->tc_slots, 0, f->tc_nslots * 4);
+  f->tc_n = f->tc_poollen = 0;
+  for (t = 0; f->block && t < f->ntok; t++) f->tok_ent[t] = 0;
+}
+
 int gl_forms_init (gl_PForms *f, const gl_Token *tok, size_t ntok,
                    const unsigned char *text, gl_Alloc alloc, void *ud) {
   size_t t, n = ntok + 2;
@@ -737,6 +748,9 @@ int gl_forms_init (gl_PForms *f, const gl_Token *tok, size_t ntok,
   }
   f->src = f->block + 12 * n;
   for (t = 0; t < ntok; t++) f->src[t] = 0;
+  f->tok_ent = f->block + 17 * n;
+  for (t = 0; t < ntok; t++) f->tok_ent[t] = 0;
+  if (f->tc_n >= TC_MAX || f->tc_poollen >= TC_MAX_POOL) tc_clear(f);
   return GL_OK;
 }
 
@@ -753,6 +767,9 @@ void gl_forms_free (gl_PForms *f) {
   FREE(v->use_lo, v->cap_use_lo);
   FREE(v->uses, v->uses ? 3 * v->nuses + 1 : 0);
   FREE(v->progs, v->cap_progs);
+  FREE(f->tc_slots, f->tc_nslots);
+  FREE(f->tc_ent, f->tc_cap);
+  FREE(f->tc_pool, f->tc_cap_pool);
 #undef FREE
   memset(f, 0, sizeof(*f));
 }
@@ -921,6 +938,7 @@ int gl_forms_add_prog (gl_PForms *fm, const gl_Prog *p) {
   /* the tokens looked up so far may now be found */
   for (f = 0; f < 4; f++)
     for (i = 0; fm->block && i < fm->ntok; i++) fm->vid[f][i] = VUNSET;
+  tc_clear(fm);
   st = GL_OK;
 done:
   if (g.sid) fm->alloc(fm->ud, g.sid, g.nsid * 4, 0);
@@ -1078,19 +1096,83 @@ static const unsigned char *form_of (gl_PForms *fm, int f, size_t t, size_t *len
 
 #define token_form(r, f, t, len, hash)   form_of((r)->forms, f, t, len, hash)
 
-/* The vocabulary id of form f of token t, looked up once per text; NONE
-** when the vocabulary does not have it. */
+/* Room for one more text cache entry of n bytes; GL_OK or GL_ENOMEM. */
+static int tc_reserve (gl_PForms *fm, size_t n) {
+  if ((fm->tc_n + 1) * 2 > fm->tc_nslots) {      /* grow the slots: rehash */
+    size_t ns = fm->tc_nslots ? 2 * fm->tc_nslots : 1024, i;
+    uint32_t *slots;
+    if (ns > ((size_t)-1) / 4 ||
+        (slots = (uint32_t *)fm->alloc(fm->ud, NULL, 0, ns * 4)) == NULL)
+      return GL_ENOMEM;
+    memset(slots, 0, ns * 4);
+    for (i = 0; i < fm->tc_n; i++) {
+      size_t j;
+      for (j = fm->tc_ent[TC_WORDS * i] & (ns - 1); slots[j]; j = (j + 1) & (ns - 1)) {}
+      slots[j] = (uint32_t)i + 1;
+    }
+    if (fm->tc_slots) fm->alloc(fm->ud, fm->tc_slots, fm->tc_nslots * 4, 0);
+    fm->tc_slots = slots;
+    fm->tc_nslots = ns;
+  }
+  if (gl_grow(fm->alloc, fm->ud, (void **)&fm->tc_ent, &fm->tc_cap, TC_WORDS * (fm->tc_n + 1), 4) ||
+      gl_grow(fm->alloc, fm->ud, (void **)&fm->tc_pool, &fm->tc_cap_pool, fm->tc_poollen + n + 1,
+              1))
+    return GL_ENOMEM;
+  return GL_OK;
+}
+
+/* The text cache entry of token t's text, found or added; NULL when the
+** cache is full until the next text, or out of memory (the ids are then
+** looked up without it). */
+static uint32_t *tc_entry (gl_PForms *fm, size_t t) {
+  size_t len, mask, j;
+  uint32_t h, *e;
+  const unsigned char *s;
+  if (fm->tok_ent[t]) return &fm->tc_ent[TC_WORDS * (size_t)(fm->tok_ent[t] - 1)];
+  if ((s = form_of(fm, 0, t, &len, &h)) == NULL) return NULL;
+  if (fm->tc_nslots) {
+    mask = fm->tc_nslots - 1;
+    for (j = h & mask; fm->tc_slots[j]; j = (j + 1) & mask) {
+      e = &fm->tc_ent[TC_WORDS * (size_t)(fm->tc_slots[j] - 1)];
+      if (e[0] == h && e[2] == len && memcmp(fm->tc_pool + e[1], s, len) == 0) {
+        fm->tok_ent[t] = fm->tc_slots[j];
+        return e;
+      }
+    }
+  }
+  if (fm->tc_n >= TC_MAX || fm->tc_poollen + len >= TC_MAX_POOL || len >= UINT32_MAX ||
+      tc_reserve(fm, len) != GL_OK)
+    return NULL;
+  mask = fm->tc_nslots - 1;
+  for (j = h & mask; fm->tc_slots[j]; j = (j + 1) & mask) {}
+  e = &fm->tc_ent[TC_WORDS * fm->tc_n];
+  e[0] = h;
+  e[1] = (uint32_t)fm->tc_poollen;
+  e[2] = (uint32_t)len;
+  e[3] = e[4] = e[5] = e[6] = VUNSET;
+  if (len) memcpy(fm->tc_pool + fm->tc_poollen, s, len);
+  fm->tc_poollen += len;
+  fm->tc_slots[j] = (uint32_t)++fm->tc_n;
+  fm->tok_ent[t] = (uint32_t)fm->tc_n;
+  return e;
+}
+
+/* The vocabulary id of form f of token t, looked up once per text (and
+** once per distinct text while the text cache keeps it); NONE when the
+** vocabulary does not have it. */
 static uint32_t vid_of (gl_PForms *fm, int f, size_t t) {
   uint32_t id = fm->vid[f][t];
   if (id == VUNSET) {
     size_t len;
-    uint32_t h;
-    const unsigned char *s = form_of(fm, f, t, &len, &h);
-    if (s == NULL) return NONE;         /* out of memory: not remembered */
+    uint32_t h, *e = tc_entry(fm, t);
+    const unsigned char *s;
+    if (e != NULL && e[3 + f] != VUNSET) return fm->vid[f][t] = e[3 + f];
+    if ((s = form_of(fm, f, t, &len, &h)) == NULL) return NONE;  /* out of memory: not remembered */
     id = voc_find(&fm->voc, s, len, h);
     /* strings of a registration that failed have no uses */
     if (id != NONE && (size_t)id + 1 >= fm->voc.cap_use_lo) id = NONE;
     fm->vid[f][t] = id;
+    if (e != NULL) e[3 + f] = id;
   }
   return id;
 }

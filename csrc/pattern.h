@@ -184,6 +184,16 @@ typedef struct gl_PForms {
   unsigned char *pool;
   size_t poollen, cap_pool;
   gl_PVocab voc;
+  /* The vocabulary ids of the forms of token texts seen before, in this
+  ** text or an earlier one (most words recur): per distinct text an entry
+  ** of TC_WORDS words (hash, pool offset, length, 4 ids, VUNSET until
+  ** asked), found through open addressing (entry + 1, 0 empty). Cleared
+  ** when the vocabulary changes, and at the next text once full. */
+  uint32_t *tc_slots, *tc_ent;
+  size_t tc_nslots, tc_n, tc_cap;
+  unsigned char *tc_pool;
+  size_t tc_poollen, tc_cap_pool;
+  uint32_t *tok_ent;            /* per token: its entry + 1, 0 not looked up */
   gl_Alloc alloc;
   void *ud;
   int nomem;                    /* a form could not be made (out of memory) */

@@ -118,6 +118,27 @@ describe("phases", function()
     assert.same({ "PERSON Sir Richard Moore", "ROLE head of MI6" }, spans_of(doc))
   end)
 
+  it("find the words of later phases, and the same words document after document", function()
+    -- the pipeline keeps the tokens' forms (and which strings of its rules
+    -- they are) from one phase and one text to the next: a phase whose
+    -- words the earlier ones never looked for, a text cache filled past
+    -- its size (2^18 distinct texts), and the texts after it
+    local p = pipeline{ phases = {
+      phase{ name = "one", rules = { rule{ label = "A", pattern = T.lower{ "alpha" } } } },
+      phase{ name = "two", rules = { rule{ label = "B", pattern = T.lower{ "beta", "w299999" } },
+                                    rule{ label = "C", pattern = T.shape"Xxxxx" } } },
+    } }
+    for _ = 1, 2 do
+      assert.same({ "A Alpha", "C Alpha", "B beta", "A ALPHA", "B BETA" },
+                  spans_of(p:run("Alpha beta ALPHA BETA")))
+    end
+    local words = {}
+    for i = 1, 300000 do words[i] = "w" .. i end
+    local doc = p:run(table.concat(words, " ") .. " Alpha")
+    assert.same({ "B w299999", "A Alpha", "C Alpha" }, spans_of(doc))
+    assert.same({ "A alpha", "B W299999" }, spans_of(p:run("alpha W299999")))
+  end)
+
   it("see gazetteer spans, labels and attributes", function()
     local g = glean.gazetteer()
     g:add("MI6", { label = "ORG", country = "UK" })
