@@ -372,13 +372,14 @@ static int run_error (lua_State *L, int st) {
 ** next over the same Doc; fresh says the Doc is a new one. ext(n, i) answers
 ** extern predicate n on token i. With captures true, a second table maps
 ** each match number with captures to its capture boundaries (0-based
-** positions between tokens, false when unset).
+** positions between tokens, false when unset); with captures a table
+** (rule number -> true), only the matches of those rules get theirs.
 */
 static int program_run (lua_State *L) {
   LProgram *lp = program_check(L, 1);
   gl_LDoc *d = gl_doc_check(L, 2);
   LForms *forms;
-  int want_caps = lua_toboolean(L, 5), st, temp = 0;
+  int want_caps = lua_toboolean(L, 5), some_caps = lua_istable(L, 5), st, temp = 0;
   gl_PRun *r;
   ExtCtx ctx;
   size_t i, n, k;
@@ -462,6 +463,11 @@ static int program_run (lua_State *L) {
     gl_PMatch m = r->found[i];
     uint32_t nc = lp->p.ncaps[m.rule];
     if (nc == 0) continue;
+    if (some_caps) {                    /* only the rules listed */
+      int listed = (lua_rawgeti(L, 5, (int)m.rule + 1), lua_toboolean(L, -1));
+      lua_pop(L, 1);
+      if (!listed) continue;
+    }
     if (!temp) lp->busy = 1;
     d->busy++;
     st = gl_pm_captures(r, m.rule, m.first, m.last, slots);

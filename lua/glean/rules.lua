@@ -219,6 +219,9 @@ local function compiled(phase)
   c.view = { nt = c.nt }
   for n, i in ipairs(token_rules) do c.rule_of[n] = i end
   for j, i in ipairs(text_rules) do c.rule_of[#token_rules + j] = i end
+  -- lua[n]: rule n has functions to call, which read its matches'
+  -- captures (for the other rules the machine skips finding them)
+  c.lua = {}
   for n, i in ipairs(c.rule_of) do
     local r = phase.rules[i]
     c.prios[n], c.ranks[n] = r.priority, i
@@ -226,6 +229,7 @@ local function compiled(phase)
     c.attrs[n] = type(r.attrs) == "table" and r.attrs or false
     if r.where then c.has_where = true end
     if r.action or type(r.attrs) == "function" then c.needs_lua = true end
+    c.lua[n] = (r.action or r.where or type(r.attrs) == "function") and true or false
   end
   if #pats > 0 then
     c.program = pattern.compile(pats)
@@ -482,10 +486,12 @@ end
 
 -- Attribute functions, actions and explain records for the winners.
 local function run_actions(c, rules, doc, flat, winners, number, matches, made, as_match, plog)
-  local rule_of = c.rule_of
-  for i, w in ipairs(winners) do
-    local r = rules[rule_of[flat[3 * w - 2]]]
-    if r.action or type(r.attrs) == "function" or plog then
+  local rule_of, lua = c.rule_of, c.lua
+  for i = 1, #winners do
+    local w = winners[i]
+    local rn = flat[3 * w - 2]
+    local r = rules[rule_of[rn]]
+    if plog or (lua[rn] and (r.action or type(r.attrs) == "function")) then
       local k = number and number[w] or w
       local m = matches[k] or as_match(k)
       local span = made[i] or nil
@@ -540,8 +546,8 @@ local function run_phase(phase, doc, text, log, forms, fresh)
   if c.program then
     local prog = c.program
     flat, slots = prog.core:run(doc, spans.sorted_spans(spans.annotations(doc)),
-                                prog:extern_callback(doc), true, prog.labels, prog.filters,
-                                forms, fresh)
+                                prog:extern_callback(doc), log ~= nil or c.lua, prog.labels,
+                                prog.filters, forms, fresh)
   end
   if c.scanner then text_candidates(phase, c, doc, text, flat, extra) end
   local cands = flat                    -- numbered as found; 'where' may filter flat
