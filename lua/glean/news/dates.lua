@@ -733,40 +733,92 @@ end
 -- The first full date (with a year) in a line: an ISO date, else the first
 -- "19 Sep 2025" (at a word start) or "Sept. 19, 2025" (at a letter run's
 -- start) that is a valid day.
+--
+-- The line is read by its runs of digits (a run of four or more: a date is
+-- possible; of exactly four after a space: a year). The ISO date is the
+-- first run of four that opens one. Each of the other forms ends at a
+-- year and starts in the second run of non-space characters before it
+-- ("Sept. 19, 2025"), so each is looked for in that stretch of the line,
+-- the years in order: the candidates in text order, as a search of the
+-- whole line would meet them.
+local DAY_FIRST = "%f[%w]%d%d?%a*%s+%a+%.?,?%s+%d%d%d%d%f[%D]"
+local MONTH_FIRST = "%f[%a]%a+%.?%s+%d%d?%a*,?%s+%d%d%d%d%f[%D]"
+local ISO = "^%d%d%d%d%-%d%d%-%d%d%f[%D]"
+local function is_space(b) return b == 32 or (b >= 9 and b <= 13) end
+
+-- Where the stretch that may hold a date ending at the year at y starts:
+-- the second run of non-space characters before it (or 1).
+local function stretch_start(l, y)
+  local lo = y > 64 and y - 64 or 1
+  local bytes = { string.byte(l, lo, y - 1) }
+  local j = #bytes
+  for _ = 1, 2 do
+    while j > 0 and is_space(bytes[j]) do j = j - 1 end
+    while j > 0 and not is_space(bytes[j]) do j = j - 1 end
+  end
+  if j == 0 then return 1 end          -- (a run may go on before lo)
+  return lo + j
+end
+
 local function date_in(line)
-  if not line:find("%d%d%d%d") then return nil end    -- every form has a year
-  local l = line:gsub("\194\160", " ")
-  local iso = l:match("%f[%d](%d%d%d%d%-%d%d%-%d%d)%f[%D]")
-  if iso and full_day(iso) then return full_day(iso) end
-  local find, match = string.find, string.match
-  local d = find(l, "%f[%w]%d")                       -- next digit at a word start
-  local a = find(l, "%f[%a]%a")                       -- next letter run
-  while d or a do
-    local cand
-    if d and (not a or d < a) then
-      cand = match(l, "^%d%d?%a*%s+%a+%.?,?%s+%d%d%d%d%f[%D]", d)
-      d = find(l, "%f[%w]%d", d + 1)
-    else
-      cand = match(l, "^%a+%.?%s+%d%d?%a*,?%s+%d%d%d%d%f[%D]", a)
-      a = find(l, "%f[%a]%a", a + 1)
+  local find, sub, match = string.find, string.sub, string.match
+  local l = line
+  if find(line, "\194\160", 1, true) then l = line:gsub("\194\160", " ") end
+  local len = #l
+  local long, iso, years = false, nil, nil
+  local p = match(l, "^%D*()")
+  while p <= len do
+    local e = match(l, "^%d*()", p)
+    local n = e - p
+    if n >= 4 then
+      long = true
+      if n == 4 then
+        if iso == nil and string.byte(l, e) == 45 then      -- "-"
+          iso = find(l, ISO, p) and sub(l, p, p + 9) or nil
+        end
+        if p > 1 and is_space(string.byte(l, p - 1)) then
+          years = years or {}
+          years[#years + 1] = p
+        end
+      end
     end
-    if cand and full_day(cand) then return full_day(cand) end
+    p = match(l, "^%D*()", e)
+  end
+  if not long then return nil end                     -- every form has a year
+  if iso then
+    local day = full_day(iso)
+    if day then return day end
+  end
+  if not years then return nil end
+  local seen = 0            -- the last candidate looked at
+  for k = 1, #years do
+    local y = years[k]
+    local from = stretch_start(l, y)
+    local w = sub(l, from, y + 3)
+    local d, de = find(w, DAY_FIRST)
+    local a, ae = find(w, MONTH_FIRST)
+    while d or a do
+      local at, stop
+      if d and (not a or d < a) then
+        at, stop = d, de
+        d, de = find(w, DAY_FIRST, d + 1)
+      else
+        at, stop = a, ae
+        a, ae = find(w, MONTH_FIRST, a + 1)
+      end
+      at = from + at - 1
+      if at > seen then
+        seen = at
+        local day = full_day(sub(l, at, from + stop - 1))
+        if day then return day end
+      end
+    end
   end
   return nil
 end
 
---- Reads an article's own date from its start: a "Date:" header, or a
--- full date with a year ("September 19, 2025", "19 Sep 2025",
--- "2025-09-19") in its first five non-blank lines. A dateline without a
--- year ("KYIV, Sept 19 (Reuters) -") gives nil: the year is not guessed.
--- @tparam string text the article
--- @treturn string|nil "YYYY-MM-DD"
--- @usage dates.reference("LONDON, 19 September 2025 - ...")   --> "2025-09-19"
-function M.reference(text)
-  if type(text) ~= "string" then
-    error("bad argument #1 to 'reference' (string expected, got " .. type(text) .. ")", 2)
-  end
-  local head = text:sub(1, 4000)
+-- The lines of a head with carriage returns: split at "\r" and "\n".
+local function reference_of_lines(head)
   -- a header block: "Date: ..." among the first lines
   local n = 0
   for line in head:gmatch("[^\r\n]+") do
@@ -786,6 +838,65 @@ function M.reference(text)
       local found = date_in(line)
       if found then return found end
     end
+  end
+  return nil
+end
+
+--- Reads an article's own date from its start: a "Date:" header, or a
+-- full date with a year ("September 19, 2025", "19 Sep 2025",
+-- "2025-09-19") in its first five non-blank lines. A dateline without a
+-- year ("KYIV, Sept 19 (Reuters) -") gives nil: the year is not guessed.
+-- @tparam string text the article
+-- @treturn string|nil "YYYY-MM-DD"
+-- @usage dates.reference("LONDON, 19 September 2025 - ...")   --> "2025-09-19"
+function M.reference(text)
+  if type(text) ~= "string" then
+    error("bad argument #1 to 'reference' (string expected, got " .. type(text) .. ")", 2)
+  end
+  local find, sub = string.find, string.sub
+  local head = #text > 4000 and sub(text, 1, 4000) or text
+  if find(head, "\r", 1, true) then return reference_of_lines(head) end
+  -- Lines end at "\n" alone: each line is read where it is, and made a
+  -- string only when it may hold a date.
+  local len = #head
+  -- a header block: "Date: ..." among the first lines (empty ones aside)
+  local n, pos = 0, 1
+  if not find(head, ":", 1, true) then pos = len + 1 end    -- (no header)
+  while pos <= len do
+    local e = find(head, "\n", pos, true)
+    local last = (e or len + 1) - 1
+    if last >= pos then
+      n = n + 1
+      if n > 30 then break end
+      if find(head, "^[ \t\v\f]*[Dd][Aa][Tt][Ee][ \t\v\f]*:", pos) then
+        local value = sub(head, pos, last):match("^%s*[Dd][Aa][Tt][Ee]%s*:%s*(.-)%s*$")
+        local found = value and date_in(value)
+        if found then return found end
+      end
+    end
+    if not e then break end
+    pos = e + 1
+  end
+  -- else the first five non-blank lines; only those with a digit can hold
+  -- a full date
+  local match = string.match
+  n, pos = 0, 1
+  local digit = 0           -- the first digit at or after pos (len + 1: none)
+  while pos <= len do
+    local e = find(head, "\n", pos, true)
+    local last = (e or len + 1) - 1
+    local word = find(head, "%S", pos)
+    if word and word <= last then
+      n = n + 1
+      if n > 5 then break end
+      if digit < pos then digit = match(head, "^%D*()", pos) end
+      if digit <= last then
+        local found = date_in(sub(head, pos, last))
+        if found then return found end
+      end
+    end
+    if not e then break end
+    pos = e + 1
   end
   return nil
 end
