@@ -21,8 +21,13 @@
 -- local entities = coref.entities(doc)
 -- for _, e in ipairs(entities) do print(e.id, e.label, e.name, #e.mentions) end
 
-local ipairs, pairs, setmetatable = ipairs, pairs, setmetatable
-local table, string = table, string
+local spans_mod = require "glean.spans"
+
+local pairs, next, rawget, type = pairs, next, rawget, type
+local sort, concat = table.sort, table.concat
+local find, byte, sub, upper = string.find, string.byte, string.sub, string.upper
+
+local annotations, sorted_spans = spans_mod.annotations, spans_mod.sorted_spans
 
 local M = {}
 
@@ -38,152 +43,332 @@ M.LABELS = LABELS
 function M.is_mention(span)
   return span.rule ~= "lexicon" and span.rule ~= "user"
 end
+local is_mention_default = M.is_mention
 -- Rules whose evidence is weak: their single-word mentions take the label
 -- of a known entity with the same name.
 local WEAK = { loc_preposition = true, org_acronym = true, person_capitalised = true,
                person_before_cue = true, loc_based = true }
 
--- Token views (doc[i] makes a table each time), kept per Doc.
-local view_cache = setmetatable({}, { __mode = "k" })
-local function view(doc, i)
-  local c = view_cache[doc]
-  if not c then c = {}; view_cache[doc] = c end
-  local v = c[i]
-  if not v then v = doc[i]; c[i] = v end
+-- Tokens ------------------------------------------------------------------
+--
+-- Coreference reads a token's kind and offsets (doc:token), its lower-case
+-- and normalised forms (doc:lower, doc:norm) and, seldom, a flag from its
+-- view: doc[i] builds a table of 24 fields, so a flag the token's kind or
+-- first letter settles is not read from one. The context of one Doc:
+-- `doc`, `src` (its text), the Doc's methods, and per token index its
+-- `lower` form and `view` once fetched.
+
+local SKIP_KINDS = { punct = true, space = true, newline = true }
+-- kinds whose tokens have no letter (never is_alpha)
+local NO_LETTERS = { punct = true, space = true, newline = true, number = true }
+
+local function context(doc)
+  return { doc = doc, src = doc:source(), lower = {}, view = {}, token_of = doc.token,
+           lower_of = doc.lower, norm_of = doc.norm, width = #doc + 1 }
+end
+
+local function lower(cx, i)
+  local l = cx.lower[i]
+  if l == nil then
+    l = cx.lower_of(cx.doc, i)
+    cx.lower[i] = l
+  end
+  return l
+end
+
+local function view(cx, i)
+  local v = cx.view[i]
+  if v == nil then
+    v = cx.doc[i]
+    cx.view[i] = v
+  end
   return v
 end
 
-local function words_of(doc, first, last)
-  local out = {}
-  for i = first, last do
-    local t = view(doc, i)
-    if t.is_alpha or t.kind == "word" or t.kind == "number" then out[#out + 1] = t end
-  end
-  return out
+-- A word of a name (is_alpha, or of kind "word" or "number"), given its
+-- kind.
+local function is_word(cx, i, kind)
+  if kind == "word" or kind == "number" then return true end
+  if NO_LETTERS[kind] then return false end
+  return view(cx, i).is_alpha
 end
 
-local SKIP_KINDS = { punct = true, space = true, newline = true }
-
-local function norm_key(doc, first, last)
-  local parts = {}
-  for i = first, last do
-    local _, _, kind = doc:token(i)
-    if not SKIP_KINDS[kind] then parts[#parts + 1] = doc:norm(i) end
-  end
-  if parts[1] == "the" and #parts > 1 then table.remove(parts, 1) end
-  return table.concat(parts, " ")
+-- is_lower: an ASCII capital first means an upper-case letter.
+local function is_lower(cx, i)
+  local b = byte(cx.src, (cx.token_of(cx.doc, i)))
+  if b >= 65 and b <= 90 then return false end
+  return view(cx, i).is_lower
 end
 
-local function new_mention(doc, span, label, rule)
-  return {
-    span = span, label = label, first = span.first, last = span.last,
-    start = span.start, stop = span.stop, text = span.text,
-    attrs = span.attrs or {}, rule = rule or span.rule,
-    key = norm_key(doc, span.first, span.last),
-  }
+-- is_lower and is_alpha (a word in lower case), given its start and kind.
+local function is_lower_word(cx, i, start, kind)
+  if NO_LETTERS[kind] then return false end
+  local b = byte(cx.src, start)
+  if b >= 65 and b <= 90 then return false end
+  local v = view(cx, i)
+  return v.is_lower and v.is_alpha
+end
+
+-- is_title or is_upper: an ASCII small letter first means neither.
+local function is_cased_name(cx, i)
+  local b = byte(cx.src, (cx.token_of(cx.doc, i)))
+  if b >= 97 and b <= 122 then return false end
+  local v = view(cx, i)
+  return v.is_title or v.is_upper
+end
+
+-- Mentions ------------------------------------------------------------------
+
+-- The normalised words of tokens first..last, without a leading "the":
+-- the key that groups mentions.
+local key_parts = {}
+local function key_from_parts(n)
+  local from = (key_parts[1] == "the" and n > 1) and 2 or 1
+  local key = concat(key_parts, " ", from, n)
+  for j = 1, n do key_parts[j] = nil end
+  return key
+end
+
+local function key_of(cx, m)
+  local key = m.key
+  if not key then
+    local doc, token_of, norm_of, n = cx.doc, cx.token_of, cx.norm_of, 0
+    for i = m.first, m.last do
+      local _, _, kind = token_of(doc, i)
+      if not SKIP_KINDS[kind] then
+        n = n + 1
+        key_parts[n] = norm_of(doc, i)
+      end
+    end
+    key = key_from_parts(n)
+    m.key = key
+  end
+  return key
+end
+
+local NO_WORDS = {}
+
+-- A mention: `span`, `label`, `first`, `last`, `nested`; `words` (the
+-- token indices of its words) and `key` (its normalised words; left to
+-- key_of for a name of people, which needs none), read in one pass over
+-- its tokens; `index` once the mentions are in order.
+local function new_mention(cx, span, label, nested)
+  local first, last = span.first, span.last
+  local doc, token_of, norm_of = cx.doc, cx.token_of, cx.norm_of
+  local words, key
+  if first == last then
+    local _, _, kind = token_of(doc, first)
+    if SKIP_KINDS[kind] then
+      words, key = NO_WORDS, ""
+    else
+      words = is_word(cx, first, kind) and { first } or NO_WORDS
+      key = norm_of(doc, first)
+    end
+  else
+    local keyed = label ~= "PERSON"
+    local n, nw = 0, 0
+    words = {}
+    for i = first, last do
+      local _, _, kind = token_of(doc, i)
+      if not SKIP_KINDS[kind] then
+        if keyed then
+          n = n + 1
+          key_parts[n] = norm_of(doc, i)
+        end
+        if is_word(cx, i, kind) then
+          nw = nw + 1
+          words[nw] = i
+        end
+      end
+    end
+    key = keyed and key_from_parts(n) or false
+  end
+  return { span = span, label = label, first = first, last = last, nested = nested,
+           words = words, key = key, index = 0 }
+end
+
+-- What the rules' mentions (the first `n` of `mentions`, in text order)
+-- mark each token with: the label of the first over it, or "ORG+PERSON"
+-- inside "the Trump administration", where a person's name may be found.
+local function marks(mentions, n)
+  local taken = {}
+  for j = 1, n do
+    local m = mentions[j]
+    local span = m.span
+    local mark = span.rule == "org_administration" and "ORG+PERSON" or span.label
+    for i = m.first, m.last do taken[i] = taken[i] or mark end
+  end
+  return taken
 end
 
 -- Mentions from the spans: the rules' entity spans, plus lexicon places and
 -- groups inside an organisation's or event's name ("the British consulate
--- in Istanbul").
-local function collect(doc, is_mention)
-  local mentions, taken, owner = {}, {}, {}
-  local all = doc:spans()
-  for _, s in ipairs(all) do
+-- in Istanbul"). Returns them and how many are the rules'.
+local function collect(cx, is_mention)
+  local all = sorted_spans(annotations(cx.doc))
+  local mentions, nm = {}, 0
+  local inner, ni = nil, 0
+  for j = 1, #all do
+    local s = all[j]
     local label = s.label
     if LABELS[label] then
       if is_mention(s) then
-        mentions[#mentions + 1] = new_mention(doc, s, label)
-        owner[s.first .. ":" .. s.last] = true
-        -- "the Trump administration": a person's name may be found inside
-        local mark = s.rule == "org_administration" and "ORG+PERSON" or label
-        for i = s.first, s.last do taken[i] = taken[i] or mark end
+        nm = nm + 1
+        mentions[nm] = new_mention(cx, s, label, false)
+      end
+      if (label == "LOC" or label == "NORP") and s.rule == "lexicon" then
+        ni = ni + 1
+        inner = inner or {}
+        inner[ni] = s
       end
     end
   end
-  for _, s in ipairs(all) do
-    local label = s.label
-    if label == "LOC" or label == "NORP" then
-      if s.rule == "lexicon" then
-        local outer = taken[s.first]
-        if (outer == "ORG" or outer == "ORG+PERSON" or outer == "MISC")
-           and taken[s.last] == outer and not owner[s.first .. ":" .. s.last] then
-          local m = new_mention(doc, s, label, "nested")
-          m.nested = true
-          mentions[#mentions + 1] = m
-        end
+  local found, taken = nm, nil
+  for j = 1, ni do
+    local s = inner[j]
+    local first, last = s.first, s.last
+    taken = taken or marks(mentions, found)
+    local outer = taken[first]
+    if (outer == "ORG" or outer == "ORG+PERSON" or outer == "MISC")
+       and taken[last] == outer then
+      local owned = false     -- a mention over exactly these tokens?
+      for k = 1, found do
+        local m = mentions[k]
+        if m.first == first and m.last == last then owned = true; break end
+      end
+      if not owned then
+        nm = nm + 1
+        mentions[nm] = new_mention(cx, s, s.label, true)
       end
     end
   end
-  return mentions, taken
+  return mentions, found, taken
 end
 
--- A person mention's words: given name, surname, how many.
-local function person_parts(doc, m)
-  local w = words_of(doc, m.first, m.last)
-  if #w == 0 then return nil end
-  return { first = w[1].lower, last = w[#w].lower, n = #w, words = w }
-end
+local function by_first(a, b) return a.first < b.first end
 
 -- Looks for known names again: single tokens equal to a known surname (or
 -- a multi-word name), outside any mention or inside an organisation's.
-local function propagate(doc, mentions, taken)
+local function propagate(cx, mentions, found, taken)
   local by_word, by_key = {}, {}
-  for _, m in ipairs(mentions) do
-    if m.label == "PERSON" then
-      local p = person_parts(doc, m)
-      if p and p.n >= 2 then by_word[p.last] = by_word[p.last] or "PERSON" end
-    elseif m.label ~= "NORP" and not m.nested and m.first == m.last then
-      by_key[m.key] = by_key[m.key] or m.label
+  local nm = #mentions
+  local any_word, any_key = false, false
+  for j = 1, nm do
+    local m = mentions[j]
+    local label = m.label
+    if label == "PERSON" then
+      local w = m.words
+      if #w >= 2 then
+        local last = lower(cx, w[#w])
+        by_word[last] = by_word[last] or "PERSON"
+        any_word = true
+      end
+    elseif label ~= "NORP" and not m.nested and m.first == m.last then
+      local key = m.key
+      by_key[key] = by_key[key] or label
+      any_key = true
     end
   end
+  if not any_word and not any_key then return end
   -- the words to look for, in lower case (what the text's lower case
   -- shows): each is searched for in the text, not token by token
   local wanted = {}
   for word, label in pairs(by_word) do wanted[word] = label end
-  for _, m in ipairs(mentions) do
-    if by_key[m.key] and m.first == m.last then
-      local lower = view(doc, m.first).lower
-      wanted[lower] = wanted[lower] or by_key[m.key]
+  if any_key then
+    for j = 1, nm do
+      local m = mentions[j]
+      if m.first == m.last then
+        local label = by_key[m.key]
+        if label then
+          local l = lower(cx, m.first)
+          wanted[l] = wanted[l] or label
+        end
+      end
     end
   end
-  local added = {}
-  local lowered = doc:source():lower()
-  local find = string.find
+  -- (a token found takes the mark of no other: its lower case is the
+  -- word's, so the marks the rules' mentions made are the ones read)
+  local added
+  taken = taken or marks(mentions, found)
+  local lowered = cx.src:lower()
+  local doc, locate = cx.doc, cx.doc.locate
   for word, label in pairs(wanted) do
     local pos = 1
     while true do
       local s, e = find(lowered, word, pos, true)
       if not s then break end
       pos = e + 1
-      local i, last, exact = doc:locate(s, e)
+      local i, last, exact = locate(doc, s, e)
       if exact and i == last then
-        local t = view(doc, i)
-        if (t.is_title or t.is_upper) and t.lower == word
-           and (not taken[i] or (taken[i] == "ORG+PERSON" and label == "PERSON")) then
-          local span = { first = i, last = i, start = t.start, stop = t.stop, text = t.text,
-                         attrs = {}, rule = "coref" }
-          local m = new_mention(doc, span, label, "coref")
-          m.nested = taken[i] ~= nil
-          added[#added + 1] = m
-          taken[i] = taken[i] or label
+        local outer = taken[i]
+        if (not outer or (outer == "ORG+PERSON" and label == "PERSON"))
+           and lower(cx, i) == word and is_cased_name(cx, i) then
+          local start, stop = cx.token_of(doc, i)
+          local span = { first = i, last = i, start = start, stop = stop,
+                         text = sub(cx.src, start, stop), attrs = {}, rule = "coref" }
+          added = added or {}
+          added[#added + 1] = new_mention(cx, span, label, outer ~= nil)
         end
       end
     end
   end
-  table.sort(added, function(a, b) return a.first < b.first end)
-  for _, m in ipairs(added) do mentions[#mentions + 1] = m end
+  if added then
+    sort(added, by_first)
+    for j = 1, #added do mentions[nm + j] = added[j] end
+  end
   -- weak single-word mentions named like a known entity take its label
-  for _, m in ipairs(mentions) do
-    if WEAK[m.rule] and m.first == m.last then
-      local label = by_word[view(doc, m.first).lower] or by_key[m.key]
+  -- (the rule that made a mention is its span's: "lexicon" for the ones
+  -- nested, "coref" for the ones found here)
+  for j = 1, #mentions do
+    local m = mentions[j]
+    if m.first == m.last and WEAK[m.span.rule] then
+      local label = any_word and by_word[lower(cx, m.first)] or by_key[m.key]
       if label and label ~= m.label then m.label = label end
     end
   end
 end
 
+-- The mentions in text order: by first token, longer first.
+local function text_order(a, b)
+  if a.first ~= b.first then return a.first < b.first end
+  return a.last > b.last
+end
+
+-- The mentions in text order. They come as runs in order (the rules'
+-- mentions, the nested ones, the ones found again), which an insertion
+-- sort puts together; when two cover the same tokens, table.sort orders
+-- them as it always did.
+local function in_order(mentions, width)
+  local n = #mentions
+  local sorted, prev = true, nil
+  for j = 1, n do
+    local m = mentions[j]
+    local key = m.first * width - m.last
+    m.index = key
+    if prev and key <= prev then sorted = false end
+    prev = key
+  end
+  if sorted then return mentions end
+  local out = {}
+  for j = 1, n do
+    local m = mentions[j]
+    local key = m.index
+    local p = j - 1
+    while p >= 1 and out[p].index > key do
+      out[p + 1] = out[p]
+      p = p - 1
+    end
+    if p >= 1 and out[p].index == key then
+      sort(mentions, text_order)
+      return mentions
+    end
+    out[p + 1] = m
+  end
+  return out
+end
+
 -- Union-find over mentions.
-local function find(parent, i)
+local function find_root(parent, i)
   while parent[i] ~= i do
     parent[i] = parent[parent[i]]
     i = parent[i]
@@ -192,66 +377,78 @@ local function find(parent, i)
 end
 
 local function union(parent, a, b)
-  a, b = find(parent, a), find(parent, b)
+  a, b = find_root(parent, a), find_root(parent, b)
   if a ~= b then
     if a < b then parent[b] = a else parent[a] = b end
   end
 end
 
+-- People by words (most first), then text order.
+local function by_length(a, b)
+  local na, nb = #a.words, #b.words
+  if na ~= nb then return na > nb end
+  return a.first < b.first
+end
+
+-- The nearest of the full names `candidates` to a short mention at token
+-- `at`: before it, else the first after; `best` and its distance so far.
+local function nearest(candidates, at, best, best_d)
+  if candidates then
+    for j = 1, #candidates do
+      local f = candidates[j]
+      local d = at >= f.first and (at - f.first) or (1e9 + f.first - at)
+      if not best or d < best_d then best, best_d = f, d end
+    end
+  end
+  return best, best_d
+end
+
 -- Groups people: full names first (longest first), then short mentions
 -- attach to the nearest compatible full name before them (else after).
-local function group_people(list, parent)
-  table.sort(list, function(a, b)
-    local na, nb = a.parts.n, b.parts.n
-    if na ~= nb then return na > nb end
-    return a.first < b.first
-  end)
+local function group_people(cx, list, parent)
+  sort(list, by_length)
   -- full names, indexed by surname: a full name joins an earlier one with
   -- the same surname and given name (or whose second word is its first:
   -- "Richard Moore" in "Sir Richard Moore")
   local fulls_by_last = {}
-  for _, m in ipairs(list) do
-    local p = m.parts
-    if p.n >= 2 then
+  local by_last, by_first_word = {}, {}
+  for j = 1, #list do
+    local m = list[j]
+    local w = m.words
+    local n = #w
+    if n >= 2 then
+      local first, last = lower(cx, w[1]), lower(cx, w[n])
       local home
-      for _, f in ipairs(fulls_by_last[p.last] or {}) do
-        local fp = f.parts
-        if fp.first == p.first or fp.n > p.n and fp.words[2] and fp.words[2].lower == p.first then
-          home = f
-          break
+      local fulls = fulls_by_last[last]
+      if fulls then
+        for k = 1, #fulls do
+          local fw = fulls[k].words
+          if lower(cx, fw[1]) == first or #fw > n and fw[2] and lower(cx, fw[2]) == first then
+            home = fulls[k]
+            break
+          end
         end
       end
       if home then union(parent, home.index, m.index)
-      else
-        local l = fulls_by_last[p.last]
-        if not l then l = {}; fulls_by_last[p.last] = l end
-        l[#l + 1] = m
-      end
+      elseif fulls then fulls[#fulls + 1] = m
+      else fulls_by_last[last] = { m } end
+      -- the full names by surname and by given name, for the short ones
+      local l = by_last[last]
+      if l then l[#l + 1] = m else by_last[last] = { m } end
+      l = by_first_word[first]
+      if l then l[#l + 1] = m else by_first_word[first] = { m } end
     end
   end
   -- a short mention goes with the nearest full name before it (else the
   -- first after) whose surname or given name it is
-  local by_last, by_first = {}, {}
-  for _, m in ipairs(list) do
-    local p = m.parts
-    if p.n >= 2 then
-      for _, pair in ipairs{ { by_last, p.last }, { by_first, p.first } } do
-        local l = pair[1][pair[2]]
-        if not l then l = {}; pair[1][pair[2]] = l end
-        l[#l + 1] = m
-      end
-    end
-  end
-  for _, m in ipairs(list) do
-    local p = m.parts
-    if p.n == 1 then
-      local best, best_d
-      for _, candidates in ipairs{ by_last[p.last] or {}, by_first[p.first] or {} } do
-        for _, f in ipairs(candidates) do
-          local d = m.first >= f.first and (m.first - f.first) or (1e9 + f.first - m.first)
-          if not best or d < best_d then best, best_d = f, d end
-        end
-      end
+  if next(by_last) == nil then return end
+  for j = 1, #list do
+    local m = list[j]
+    local w = m.words
+    if #w == 1 then
+      local word = lower(cx, w[1])
+      local best, best_d = nearest(by_last[word], m.first, nil, nil)
+      best = nearest(by_first_word[word], m.first, best, best_d)
       if best then union(parent, best.index, m.index) end
     end
   end
@@ -260,53 +457,100 @@ end
 local small = { ["of"] = true, ["and"] = true, ["the"] = true, ["for"] = true, ["&"] = true }
 
 -- Acronym of a name: "European Union" -> "eu".
-local function acronym_of(doc, m)
-  local letters = {}
-  for _, t in ipairs(words_of(doc, m.first, m.last)) do
-    if not small[t.lower] then letters[#letters + 1] = t.lower:sub(1, 1) end
+local function acronym_of(cx, m)
+  local w = m.words
+  local letters, n = nil, 0
+  for j = 1, #w do
+    local l = lower(cx, w[j])
+    if not small[l] then
+      n = n + 1
+      letters = n == 1 and sub(l, 1, 1) or letters .. sub(l, 1, 1)
+    end
   end
-  return #letters >= 2 and table.concat(letters) or nil
+  return n >= 2 and letters or nil
 end
 
 -- The canonical name: the longest full mention, each lower-case word
 -- written as another mention writes it with capitals.
-local function canonical(doc, members)
+local function canonical(cx, members)
   -- the most words; then written in mixed case ("Geneva", not "GENEVA");
   -- then the first in the text (a name before its alias)
-  local best
-  for _, m in ipairs(members) do
-    if not m.nested or (best and not best.mixed) then
-      local n = #words_of(doc, m.first, m.last)
-      local mixed = m.text:find("%l") ~= nil
-      if not best or n > best.n or (n == best.n and mixed and not best.mixed)
-         or (n == best.n and mixed == best.mixed and m.first < best.m.first) then
-        best = { m = m, n = n, mixed = mixed }
+  local m, best_n, best_mixed
+  for j = 1, #members do
+    local o = members[j]
+    if not o.nested or (m and not best_mixed) then
+      local n = #o.words
+      local mixed = find(o.span.text, "%l") ~= nil
+      if not m or n > best_n or (n == best_n and mixed and not best_mixed)
+         or (n == best_n and mixed == best_mixed and o.first < m.first) then
+        m, best_n, best_mixed = o, n, mixed
       end
     end
   end
-  best = best or { m = members[1] }
-  local m = best.m
-  local spelled = {}
-  for _, o in ipairs(members) do
-    for _, t in ipairs(words_of(doc, o.first, o.last)) do
-      if not t.is_lower then spelled[t.lower] = spelled[t.lower] or t.text end
-    end
-  end
-  local parts, prev_stop = {}, nil
+  m = m or members[1]
+  local person = m.label == "PERSON"
+  -- the text of its tokens, one space between them (and, for a person,
+  -- the words in lower case respelt): most often the mention's own text
+  local doc, token_of, src = cx.doc, cx.token_of, cx.src
+  local plain, prev_stop = true, nil
   for i = m.first, m.last do
-    local t = view(doc, i)
-    local text = t.text
-    if t.is_lower and t.is_alpha and m.label == "PERSON" then
-      text = spelled[t.lower] or (text:sub(1, 1):upper() .. text:sub(2))
+    local start, stop, kind = token_of(doc, i)
+    if prev_stop and (start > prev_stop + 2 or start == prev_stop + 2
+                      and byte(src, prev_stop + 1) ~= 32) then
+      plain = false
+      break
     end
-    if prev_stop and t.start > prev_stop + 1 then parts[#parts + 1] = " " end
-    parts[#parts + 1] = text
-    prev_stop = t.stop
+    if person and is_lower_word(cx, i, start, kind) then
+      plain = false
+      break
+    end
+    prev_stop = stop
   end
-  local name = table.concat(parts)
-  if m.label ~= "PERSON" then name = name:gsub("^[Tt]he ", "") end
+  local name
+  if plain then
+    name = m.span.text
+  else
+    local spelled
+    if person then
+      spelled = {}
+      for j = 1, #members do
+        local w = members[j].words
+        for k = 1, #w do
+          local i = w[k]
+          if not is_lower(cx, i) then
+            local l = lower(cx, i)
+            if not spelled[l] then
+              local start, stop = token_of(doc, i)
+              spelled[l] = sub(src, start, stop)
+            end
+          end
+        end
+      end
+    end
+    local parts, np = {}, 0
+    prev_stop = nil
+    for i = m.first, m.last do
+      local start, stop, kind = token_of(doc, i)
+      local text = sub(src, start, stop)
+      if person and is_lower_word(cx, i, start, kind) then
+        text = spelled[lower(cx, i)] or (upper(sub(text, 1, 1)) .. sub(text, 2))
+      end
+      if prev_stop and start > prev_stop + 1 then
+        np = np + 1
+        parts[np] = " "
+      end
+      np = np + 1
+      parts[np] = text
+      prev_stop = stop
+    end
+    name = concat(parts)
+  end
+  if not person and find(name, "^[Tt]he ") then name = sub(name, 5) end
   return name
 end
+
+-- Scratch counts of labels, for an entity's label.
+local label_count = {}
 
 --- Groups the entity mentions of a Doc into entities.
 -- @param doc a Doc run through the news pipeline
@@ -318,98 +562,140 @@ end
 -- @usage local entities, of_span = coref.entities(doc)
 function M.entities(doc, opts)
   opts = opts or {}
-  local mentions, taken = collect(doc, opts.is_mention or M.is_mention)
-  propagate(doc, mentions, taken)
-  table.sort(mentions, function(a, b)
-    if a.first ~= b.first then return a.first < b.first end
-    return a.last > b.last
-  end)
+  local cx = context(doc)
+  local mentions, found, taken = collect(cx, opts.is_mention or is_mention_default)
+  propagate(cx, mentions, found, taken)
+  mentions = in_order(mentions, cx.width)
+  local nm = #mentions
   local parent, by_span = {}, {}
-  for i, m in ipairs(mentions) do
+  for i = 1, nm do
+    local m = mentions[i]
     m.index, parent[i] = i, i
     by_span[m.span] = m
   end
   -- people
-  local people = {}
-  for _, m in ipairs(mentions) do
-    if m.label == "PERSON" then
-      m.parts = person_parts(doc, m)
-      if m.parts then people[#people + 1] = m end
+  local people, np = {}, 0
+  for i = 1, nm do
+    local m = mentions[i]
+    if m.label == "PERSON" and #m.words > 0 then
+      np = np + 1
+      people[np] = m
     end
   end
-  group_people(people, parent)
+  if np > 0 then group_people(cx, people, parent) end
   -- other labels: same words, same lexicon id or code
-  local seen = {}
-  for _, m in ipairs(mentions) do
-    if m.label ~= "PERSON" then
-      local keys = { m.label .. ":" .. m.key }
-      if m.attrs.id then keys[#keys + 1] = "id:" .. m.attrs.id end
-      if m.attrs.code and m.label == "LOC" then keys[#keys + 1] = "code:" .. m.attrs.code end
-      for _, k in ipairs(keys) do
-        if seen[k] then union(parent, seen[k], m.index) else seen[k] = m.index end
+  local seen, seen_id, seen_code = {}, {}, {}
+  local org_words = false    -- the words of one-word ORG mentions
+  for i = 1, nm do
+    local m = mentions[i]
+    local label = m.label
+    if label ~= "PERSON" then
+      local by_key = seen[label]
+      if not by_key then by_key = {}; seen[label] = by_key end
+      local key = key_of(cx, m)
+      if by_key[key] then union(parent, by_key[key], i) else by_key[key] = i end
+      local attrs = rawget(m.span, "attrs")
+      if attrs then
+        local id = attrs.id
+        if id then
+          if type(id) ~= "string" then id = "" .. id end
+          if seen_id[id] then union(parent, seen_id[id], i) else seen_id[id] = i end
+        end
+        local code = attrs.code
+        if code and label == "LOC" then
+          if type(code) ~= "string" then code = "" .. code end
+          if seen_code[code] then union(parent, seen_code[code], i) else seen_code[code] = i end
+        end
       end
+      if label == "ORG" and m.first == m.last then org_words = true end
     end
   end
   -- acronyms written out elsewhere in the text: "EU" and "European Union"
-  local by_acronym = {}
-  for _, m in ipairs(mentions) do
-    if m.label == "ORG" and m.first ~= m.last then
-      local a = acronym_of(doc, m)
-      if a then by_acronym[a] = by_acronym[a] or m.index end
+  if org_words then
+    local by_acronym = {}
+    for i = 1, nm do
+      local m = mentions[i]
+      if m.label == "ORG" and m.first ~= m.last then
+        local a = acronym_of(cx, m)
+        if a then by_acronym[a] = by_acronym[a] or i end
+      end
     end
-  end
-  for _, m in ipairs(mentions) do
-    if m.label == "ORG" and m.first == m.last and view(doc, m.first).is_upper then
-      local home = by_acronym[view(doc, m.first).lower]
-      if home then union(parent, home, m.index) end
+    if next(by_acronym) then
+      for i = 1, nm do
+        local m = mentions[i]
+        if m.label == "ORG" and m.first == m.last then
+          local home = by_acronym[lower(cx, m.first)]
+          if home and view(cx, m.first).is_upper then union(parent, home, i) end
+        end
+      end
     end
   end
   -- aliases linked by the rules
-  local alias_pairs = {}
-  for _, l in ipairs(doc:links("alias")) do
-    local a, b = by_span[l.from], by_span[l.to]
-    if a and b then
-      union(parent, a.index, b.index)
-      alias_pairs[#alias_pairs + 1] = { a, b }
+  local alias_pairs
+  local links = annotations(doc).links
+  for j = 1, #links do
+    local l = links[j]
+    if l.kind == "alias" then
+      local a, b = by_span[l.from], by_span[l.to]
+      if a and b then
+        union(parent, a.index, b.index)
+        alias_pairs = alias_pairs or {}
+        alias_pairs[#alias_pairs + 1] = a
+        alias_pairs[#alias_pairs + 1] = b
+      end
     end
   end
   -- entities, in order of first mention
-  local groups, order = {}, {}
-  for i, m in ipairs(mentions) do
-    local root = find(parent, i)
-    if not groups[root] then
-      groups[root] = {}
-      order[#order + 1] = root
+  local entities, of_span, of_root, ne = {}, {}, {}, 0
+  for i = 1, nm do
+    local m = mentions[i]
+    local root = find_root(parent, i)
+    local members = of_root[root]
+    if not members then
+      members = {}
+      of_root[root] = members
+      ne = ne + 1
+      entities[ne] = members
     end
-    local g = groups[root]
-    g[#g + 1] = m
+    members[#members + 1] = m
   end
-  local entities, of_span = {}, {}
-  for n, root in ipairs(order) do
-    local members = groups[root]
-    local label_count, label = {}, members[1].label
-    for _, m in ipairs(members) do
-      label_count[m.label] = (label_count[m.label] or 0) + (m.nested and 0 or 1)
-      if label_count[m.label] > (label_count[label] or 0) then label = m.label end
+  for n = 1, ne do
+    local members = entities[n]
+    local label, title = members[1].label, nil
+    if members[2] == nil then
+      local attrs = rawget(members[1].span, "attrs")
+      title = attrs and attrs.title
+    else
+      for j = 1, #members do
+        local m = members[j]
+        local l = m.label
+        label_count[l] = (label_count[l] or 0) + (m.nested and 0 or 1)
+        if label_count[l] > (label_count[label] or 0) then label = l end
+        if not title then
+          local attrs = rawget(m.span, "attrs")
+          title = attrs and attrs.title
+        end
+      end
+      for l in pairs(LABELS) do label_count[l] = nil end
     end
-    local e = { id = "E" .. n, label = label, mentions = members, attrs = {}, aliases = {},
-                roles = {} }
-    for _, m in ipairs(members) do
-      e.attrs.title = e.attrs.title or m.attrs.title
-      of_span[m.span] = e
-    end
-    e.name = canonical(doc, members)
+    local e = { id = "E" .. n, label = label, mentions = members, attrs = { title = title },
+                aliases = {}, roles = {}, name = false }
+    for j = 1, #members do of_span[members[j].span] = e end
+    e.name = canonical(cx, members)
     entities[n] = e
   end
   -- aliases: the other names an alias link gave the entity
-  for _, pair in ipairs(alias_pairs) do
-    local e = of_span[pair[1].span]
-    for _, m in ipairs(pair) do
-      local name = m.text:gsub("^[Tt]he ", "")
-      if name ~= e.name then
-        local dup = false
-        for _, a in ipairs(e.aliases) do if a == name then dup = true end end
-        if not dup then e.aliases[#e.aliases + 1] = name end
+  if alias_pairs then
+    for j = 1, #alias_pairs, 2 do
+      local e = of_span[alias_pairs[j].span]
+      for k = j, j + 1 do
+        local name = alias_pairs[k].span.text
+        if find(name, "^[Tt]he ") then name = sub(name, 5) end
+        if name ~= e.name then
+          local aliases, dup = e.aliases, false
+          for a = 1, #aliases do if aliases[a] == name then dup = true end end
+          if not dup then aliases[#aliases + 1] = name end
+        end
       end
     end
   end

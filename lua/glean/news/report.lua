@@ -14,9 +14,11 @@
 local json = require "glean.json"
 local coref = require "glean.news.coref"
 local dates = require "glean.news.dates"
+local spans_mod = require "glean.spans"
 
-local ipairs = ipairs
-local table, math = table, math
+local sort = table.sort
+local floor = math.floor
+local array = json.array
 
 local M = {}
 
@@ -30,38 +32,77 @@ local function place(s)
 end
 
 -- The entity of a speaker span: the entity of a mention inside it (the
--- longest), else nil.
-local function entity_within(span, mentions_by_pos, of_span)
-  local best
-  for i = span.first, span.last do
-    for _, m in ipairs(mentions_by_pos[i] or {}) do
-      if m.first >= span.first and m.last <= span.last
-         and (not best or m.last - m.first > best.last - best.first) then
-        best = m
+-- longest; of those, the first by first token, then entity order), else
+-- nil. `by_first`: the mentions by first token.
+local function entity_within(span, by_first, of_span)
+  local best, best_len
+  local first, last = span.first, span.last
+  for i = first, last do
+    local list = by_first[i]
+    if list then
+      for j = 1, #list do
+        local m = list[j]
+        if m.last <= last and (not best or m.last - m.first > best_len) then
+          best, best_len = m, m.last - m.first
+        end
       end
     end
   end
   return best and of_span[best.span]
 end
 
-local function links_from(doc, kind)
-  local out = {}
-  for _, l in ipairs(doc:links(kind)) do
-    local list = out[l.from]
-    if not list then list = {}; out[l.from] = list end
-    list[#list + 1] = l.to
-  end
-  return out
+-- Adds link l's target to out[l.from].
+local function add_target(out, l)
+  local list = out[l.from]
+  if not list then out[l.from] = { l.to } else list[#list + 1] = l.to end
 end
+
+local EMPTY = {}
 
 local PERSONAL = { he = true, she = true, him = true, her = true }
 
-local function quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
-  local speaker_of = links_from(doc, "speaker")
-  local antecedent_of = links_from(doc, "antecedent")
-  local described = {}      -- description text -> entity made for it
+-- The PERSON mentions by last token (binary search: the last with last < i).
+local function by_last(a, b) return a.last < b.last end
+local function person_finder(entities, n)
+  local people = {}
+  for k = 1, n do
+    local e = entities[k]
+    if e.label == "PERSON" then
+      for _, m in ipairs(e.mentions) do people[#people + 1] = m end
+    end
+  end
+  sort(people, by_last)
+  return function(i)
+    local lo, hi = 1, #people
+    while lo <= hi do
+      local mid = floor((lo + hi) / 2)
+      if people[mid].last < i then lo = mid + 1 else hi = mid - 1 end
+    end
+    return people[hi]
+  end
+end
+
+local function quotes_of(quote_spans, entities, of_span, speaker_of, antecedent_of)
   local out = {}
-  for _, q in ipairs(doc:spans("QUOTE")) do
+  if not quote_spans then return out end
+  -- the mentions by first token, and the people, made when first needed
+  -- (of the entities coreference found, not those made for descriptions)
+  local by_first, person_before
+  local found = #entities
+  local function within(span)
+    if not by_first then
+      by_first = {}
+      for k = 1, found do
+        for _, m in ipairs(entities[k].mentions) do
+          local list = by_first[m.first]
+          if not list then by_first[m.first] = { m } else list[#list + 1] = m end
+        end
+      end
+    end
+    return entity_within(span, by_first, of_span)
+  end
+  local described = {}      -- description text -> entity made for it
+  for _, q in ipairs(quote_spans) do
     local attrs = q.attrs or {}
     local item = { start = q.start, stop = q.stop, text = q.text, speaker = null,
                    speaker_mention = null, cue = attrs.cue or null }
@@ -70,12 +111,12 @@ local function quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
     local e
     if sp then
       item.speaker_mention = place(sp)
-      e = entity_within(sp, mentions_by_pos, of_span)
+      e = within(sp)
       local kind = sp.attrs and sp.attrs.kind
       if e and kind == "description" and e.label ~= "PERSON" then e = nil end
     end
     if not e and ante then
-      e = entity_within(ante, mentions_by_pos, of_span)
+      e = within(ante)
       if not e and ante.attrs and ante.attrs.kind == "description" then sp = ante end
     end
     -- "he said", "she added": the person named last before the pronoun, when
@@ -83,6 +124,7 @@ local function quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
     local pronoun = item.speaker_mention ~= null and sp and sp.attrs
                     and sp.attrs.kind == "pronoun" and PERSONAL[sp.text:lower()]
     if pronoun then
+      person_before = person_before or person_finder(entities, found)
       local m = person_before(sp.first)
       if m and (not ante or m.last > ante.last) then e = of_span[m.span] or e end
     end
@@ -96,7 +138,7 @@ local function quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
         entities[#entities + 1] = e
         described[key] = e
       end
-      e.mentions[#e.mentions + 1] = { span = sp, start = sp.start, stop = sp.stop, text = sp.text }
+      e.mentions[#e.mentions + 1] = { span = sp }
     end
     if e then item.speaker = e.id end
     out[#out + 1] = item
@@ -104,27 +146,66 @@ local function quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
   return out
 end
 
-local function dates_of(doc, text, opts)
+-- Resolved dates and durations, kept from one report to the next (a
+-- result depends only on the words and the reference date): text -> the
+-- result or false, per reference date ("" without one).
+local resolved, resolved_count = {}, 0
+local durations_of, durations_count = {}, 0
+local CACHE_MAX = 2000
+
+local function resolve(text, ref)
+  local cache = resolved[ref or ""]
+  if not cache then
+    cache = {}
+    resolved[ref or ""] = cache
+  end
+  local r = cache[text]
+  if r == nil then
+    r = dates.resolve(text, ref) or false
+    if resolved_count >= CACHE_MAX then
+      resolved, resolved_count = { [ref or ""] = {} }, 0
+      cache = resolved[ref or ""]
+    end
+    cache[text] = r
+    resolved_count = resolved_count + 1
+  end
+  return r
+end
+
+local function duration(text)
+  local r = durations_of[text]
+  if r == nil then
+    r = dates.duration(text) or false
+    if durations_count >= CACHE_MAX then durations_of, durations_count = {}, 0 end
+    durations_of[text] = r
+    durations_count = durations_count + 1
+  end
+  return r
+end
+
+local function dates_of(date_spans, duration_spans, text, opts)
   local ref = opts.date or dates.reference(text)
   local list, durations = {}, {}
-  for _, s in ipairs(doc:spans("DATE")) do
+  for i, s in ipairs(date_spans or EMPTY) do
     local item = { start = s.start, stop = s.stop, text = s.text, value = null, grain = null }
-    local r = dates.resolve(s.text, ref)
+    local r = resolve(s.text, ref)
     if r then
       item.value = r.value or null
       item.grain = r.grain or null
       if r.mod then item.mod = r.mod end
     end
-    list[#list + 1] = item
+    list[i] = item
   end
-  for _, s in ipairs(doc:spans("DURATION")) do
+  for i, s in ipairs(duration_spans or EMPTY) do
     local item = { start = s.start, stop = s.stop, text = s.text, value = null }
-    local r = dates.duration(s.text)
+    local r = duration(s.text)
     if r then item.value = r.value or null; item.grain = r.grain end
-    durations[#durations + 1] = item
+    durations[i] = item
   end
   return list, durations, ref
 end
+
+local function by_start(a, b) return a.start < b.start end
 
 --- Builds the report of a Doc the news pipeline ran over.
 -- @param doc the Doc
@@ -135,20 +216,41 @@ end
 function M.build(doc, opts)
   opts = opts or {}
   local entities, of_span = coref.entities(doc)
-  local mentions_by_pos = {}
-  for _, e in ipairs(entities) do
-    for _, m in ipairs(e.mentions) do
-      for i = m.first, m.last do
-        local list = mentions_by_pos[i]
-        if not list then list = {}; mentions_by_pos[i] = list end
-        list[#list + 1] = m
-      end
+  -- the spans and links the report reads, in one pass over each
+  local a = spans_mod.annotations(doc)
+  local spans = spans_mod.sorted_spans(a)
+  local quote_spans, date_spans, duration_spans
+  for _, s in ipairs(spans) do
+    local label = s.label
+    if label == "QUOTE" then
+      quote_spans = quote_spans or {}
+      quote_spans[#quote_spans + 1] = s
+    elseif label == "DATE" then
+      date_spans = date_spans or {}
+      date_spans[#date_spans + 1] = s
+    elseif label == "DURATION" then
+      duration_spans = duration_spans or {}
+      duration_spans[#duration_spans + 1] = s
+    end
+  end
+  local of_links, speaker_of, antecedent_of = {}, {}, {}
+  local role_links, alias_links
+  for _, l in ipairs(a.links) do
+    local kind = l.kind
+    if kind == "of" then add_target(of_links, l)
+    elseif kind == "speaker" then add_target(speaker_of, l)
+    elseif kind == "antecedent" then add_target(antecedent_of, l)
+    elseif kind == "role" then
+      role_links = role_links or {}
+      role_links[#role_links + 1] = l
+    elseif kind == "alias" then
+      alias_links = alias_links or {}
+      alias_links[#alias_links + 1] = l
     end
   end
   -- roles: person --role--> ROLE --of--> organisation or place
-  local of_links = links_from(doc, "of")
   local links = {}
-  for _, l in ipairs(doc:links("role")) do
+  for _, l in ipairs(role_links or EMPTY) do
     local who = of_span[l.from]
     if who then
       local role = l.to
@@ -159,58 +261,44 @@ function M.build(doc, opts)
                             text = role.text }
     end
   end
-  for _, l in ipairs(doc:links("alias")) do
-    local a, b = of_span[l.from], of_span[l.to]
-    if a and b then
-      links[#links + 1] = { kind = "alias", from = a.id, to = b.id,
+  for _, l in ipairs(alias_links or EMPTY) do
+    local from, to = of_span[l.from], of_span[l.to]
+    if from and to then
+      links[#links + 1] = { kind = "alias", from = from.id, to = to.id,
                             text = l.to.text }
     end
   end
-  -- the PERSON mentions in text order, for pronouns
-  local people = {}
-  for _, e in ipairs(entities) do
-    if e.label == "PERSON" then
-      for _, m in ipairs(e.mentions) do people[#people + 1] = m end
-    end
-  end
-  table.sort(people, function(a, b) return a.last < b.last end)
-  local function person_before(i)      -- binary search: the last with last < i
-    local lo, hi = 1, #people
-    while lo <= hi do
-      local mid = math.floor((lo + hi) / 2)
-      if people[mid].last < i then lo = mid + 1 else hi = mid - 1 end
-    end
-    return people[hi]
-  end
-  local quotes = quotes_of(doc, entities, of_span, mentions_by_pos, person_before)
+  local quotes = quotes_of(quote_spans, entities, of_span, speaker_of, antecedent_of)
   for i, q in ipairs(quotes) do
     if q.speaker ~= null then
       links[#links + 1] = { kind = "speaker", from = q.speaker, to = "Q" .. i }
     end
     q.id = "Q" .. i
   end
-  local text = doc:source()
-  local date_list, durations, ref = dates_of(doc, text, opts)
+  local date_list, durations, ref = dates_of(date_spans, duration_spans, doc:source(), opts)
   local out_entities = {}
   for i, e in ipairs(entities) do
-    local mentions = {}
+    local mentions, sorted = {}, true
     for j, m in ipairs(e.mentions) do
-      mentions[j] = { start = m.start, stop = m.stop, text = m.text }
+      local s = m.span
+      mentions[j] = { start = s.start, stop = s.stop, text = s.text }
+      if j > 1 and mentions[j - 1].start >= s.start then sorted = false end
     end
-    table.sort(mentions, function(a, b) return a.start < b.start end)
+    -- (in strict order already, most often: sorting would change nothing)
+    if not sorted then sort(mentions, by_start) end
     out_entities[i] = { id = e.id, label = e.label, name = e.name, attrs = e.attrs,
-                        mentions = json.array(mentions), aliases = json.array(e.aliases),
-                        roles = json.array(e.roles) }
+                        mentions = array(mentions), aliases = array(e.aliases),
+                        roles = array(e.roles) }
   end
   return {
     schema = M.SCHEMA,
     doc = opts.doc or null,
     date = ref or null,
-    entities = json.array(out_entities),
-    quotes = json.array(quotes),
-    dates = json.array(date_list),
-    durations = json.array(durations),
-    links = json.array(links),
+    entities = array(out_entities),
+    quotes = array(quotes),
+    dates = array(date_list),
+    durations = array(durations),
+    links = array(links),
   }
 end
 
