@@ -65,6 +65,7 @@ build = {
     ["glean.pattern"] = "lua/glean/pattern.lua",
     ["glean.rules"] = "lua/glean/rules.lua",
     ["glean.sandbox"] = "lua/glean/sandbox.lua",
+    ["glean.sandbox_lpeg"] = "lua/glean/sandbox_lpeg.lua",
     ["glean.spans"] = "lua/glean/spans.lua",
   },
   install = {

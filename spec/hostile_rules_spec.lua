@@ -6,12 +6,15 @@
 -- memory, and leave the host as it was.
 local glean = require "glean"
 local lpeg = require "lpeg"
+local sandbox = require "glean.sandbox"
+local slpeg = require "glean.sandbox_lpeg"
 local rules = glean.rules
 local pattern = glean.pattern
 
 local jit = rawget(_G, "jit")
 local MiB = 1024 * 1024
 local CPU_BOUND = 10        -- seconds of CPU, generous: the limits stop far sooner
+local LPEG_BOUND = 5        -- for runaway LPeg matches over a 1 MB text
 local TEXT = "Dame Eleanor Vance met Ms. Ada Okafor in Oslo on 5 May."
 
 -- What the host looks like before any hostile file ran.
@@ -24,7 +27,10 @@ local function fingerprint()
   for k, v in pairs(lpeg) do l[k] = v end
   local pt, mt = {}, getmetatable(pattern.any)
   for k, v in pairs(mt) do pt[k] = v end
-  return { globals = g, pattern = p, lpeg = l, pt = pt, string_index = getmetatable("").__index,
+  local lm = {}
+  for k, v in pairs(debug.getmetatable(lpeg.P(1))) do lm[k] = v end
+  return { globals = g, pattern = p, lpeg = l, pt = pt, lpeg_mt = lm,
+           string_index = getmetatable("").__index,
            string_meta = getmetatable(""), lpeg_meta = getmetatable(lpeg.P(1)),
            any_tag = pattern.any.tag, any_op = pattern.any.pred.op,
            hook = { debug.gethook() } }
@@ -55,6 +61,8 @@ local function host_intact()
   same_keys(BEFORE.pattern, now.pattern, "glean.pattern")
   same_keys(BEFORE.lpeg, now.lpeg, "lpeg")
   same_keys(BEFORE.pt, now.pt, "the pattern metatable")
+  same_keys(BEFORE.lpeg_mt, now.lpeg_mt, "LPeg's metatable")   -- its real operators
+  assert.is_nil(slpeg.info(lpeg.P"x" * "y"), "the host's LPeg counts")
   assert.equal(string, now.string_index)
   assert.equal(BEFORE.string_meta, now.string_meta)
   assert.equal(BEFORE.lpeg_meta, now.lpeg_meta)
@@ -370,6 +378,263 @@ describe("hostile rule files", function()
       else
         assert.is_string(err)
       end
+    end)
+  end)
+
+  describe("LPeg's own work (C, unseen by the instruction hook) is bounded", function()
+    -- an exponential grammar (2^n on a run of n "a"), a quadratic and a
+    -- cubic pattern (a loop of predicates that each scan to the end)
+    local EXP = 'lpeg.P{ "S", S = "a" * lpeg.V"S" * "b" + "a" * lpeg.V"S" * "c" + "" }'
+    local QUAD = '(-(lpeg.P(1)^0 * "x") * 1)^0'
+    local CUBIC = '(-(' .. QUAD .. ' * "x") * 1)^0'
+    local RUN = "Ada met " .. ("a"):rep(40) .. " in Oslo."
+    local MB = ("a "):rep(MiB / 2)
+    local STOP = "rule file stopped: too much matching work"
+
+    -- The error names the file; CPU time within LPEG_BOUND.
+    local function stops_at_load(src)
+      local t0 = os.clock()
+      local err = refused(src, STOP)
+      assert.matches("^hostile%.lua: ", err)
+      local dt = os.clock() - t0
+      assert.is_true(dt < LPEG_BOUND, "took " .. dt .. " s")
+    end
+    local function stops_at_run(src, text)
+      local t0 = os.clock()
+      local err = fails_at_run(src, STOP, text)
+      assert.matches("hostile%.lua: ", err)
+      local dt = os.clock() - t0
+      assert.is_true(dt < LPEG_BOUND, "took " .. dt .. " s")
+    end
+
+    it("an exponential grammar, at load and at run", function()
+      stops_at_load("local S = " .. EXP .. " return lpeg.match(S, ('a'):rep(30))")
+      stops_at_load("local S = " .. EXP .. " return S:match(('a'):rep(30))")
+      stops_at_load("local S = " .. EXP .. " return lpeg.match(lpeg.C(S) * 1, ('a'):rep(30))")
+      -- a text rule, a T.match pattern, an action calling lpeg.match
+      stops_at_run("return rule{ name = 't', label = 'X', pattern = " .. EXP .. " * 'z' }", RUN)
+      stops_at_run("return rule{ name = 'm', label = 'X', pattern = T.match(" .. EXP .. ") }",
+                   RUN)
+      stops_at_run("local S = " .. EXP .. [[
+        return rule{ name = 'a', label = 'X', pattern = T.title,
+                     action = function() lpeg.match(S, ("a"):rep(30)) end }]], RUN)
+    end)
+
+    it("quadratic and cubic patterns over a 1 MB text, at load and at run", function()
+      for _, p in ipairs{ QUAD, CUBIC } do
+        stops_at_load("return lpeg.match(" .. p .. ", ('a '):rep(2^19))")
+        stops_at_run("return rule{ name = 'q', label = 'X', pattern = " .. p .. " * 'z' }", MB)
+        stops_at_run("local p = " .. p .. [[
+          return rule{ name = 'a', label = 'X', pattern = T.lower"a",
+                       action = function(m, doc) lpeg.match(p, doc:source()) end }]], MB)
+      end
+    end)
+
+    it("the steps per byte of a document are shared by all the calls over it", function()
+      -- each call taking almost all of a per-call allowance, on each of
+      -- the 512 Ki matches, would take hours: they share one
+      stops_at_run("local p = (-(lpeg.P(1)^0 * 'x') * 1)^-500 * lpeg.P(1)^0" .. [[
+        return rule{ name = 'a', label = 'X', pattern = T.lower"a",
+                     action = function(m, doc) lpeg.match(p, doc:source()) end }]], MB)
+      -- a string the file makes earns no steps: the call's limit only
+      local t0 = os.clock()
+      fails_at_run("local p = " .. QUAD .. [[
+        return rule{ name = 'a', label = 'X', pattern = T.title,
+                     action = function() lpeg.match(p, ("a "):rep(2^19)) end }]], STOP,
+                   TEXT)
+      assert.is_true(os.clock() - t0 < 1, "took " .. os.clock() - t0 .. " s")
+    end)
+
+    it("the work of building and compiling patterns", function()
+      -- a grammar whose rules reach each other in a DAG: LPeg's checks of
+      -- it take time exponential in its depth
+      refused([[local g = { "R40", R0 = lpeg.P"a" }
+        for i = 1, 40 do
+          g["R" .. i] = lpeg.V("R" .. (i - 1)) * "x" + lpeg.V("R" .. (i - 1)) * "y"
+        end
+        return lpeg.P(g)]], "grammar too complex for a rule file")
+      -- compiling 2^16 optional parts in a row takes time quadratic in them
+      refused("local p = (lpeg.P'ab' + 'cd')^-1 for i = 1, 16 do p = p * p end return p:match''",
+              "pattern too complex for a rule file")
+      -- copying a big pattern again and again
+      refused([[local p = lpeg.P"a" for i = 1, 200 do p = lpeg.C(p + "b") * lpeg.Cc(i) end
+        for i = 1, 1e6 do local _ = #p end]], STOP)
+    end)
+
+    it("back captures and repeated captures in a replacement string are refused", function()
+      refused("return lpeg.Cb('x')", "lpeg.Cb is not available in rule files")
+      refused("return lpeg.C(1) / '%1%1'", "at most once")
+      refused("return lpeg.C(1) / '%0-%0'", "at most once")
+      assert.is_table(load("local _ = lpeg.C(1) / '%1-%0 %%1' return {}"))
+    end)
+
+    it("lpeg.B: a grammar inside it is refused, the rest as LPeg does", function()
+      refused("return lpeg.B(lpeg.P{ 'a', a = lpeg.P'x' })",
+              "a grammar cannot be used inside lpeg.B in a rule file")
+      -- LPeg itself refuses a rule call inside B (not of fixed length)
+      local _, host = pcall(function()
+        return lpeg.P{ "s", s = lpeg.B(lpeg.V"a") * "y", a = lpeg.P"x" }
+      end)
+      local err = refused("return lpeg.P{ 's', s = lpeg.B(lpeg.V'a') * 'y', a = lpeg.P'x' }")
+      assert.matches("pattern may not have fixed length", host)
+      assert.matches("pattern may not have fixed length", err)
+      assert.is_table(load([[assert(lpeg.match(lpeg.P"b" * lpeg.B"ab" * "c", "bc") == nil)
+        assert(lpeg.match(1 * lpeg.B"a" * "b", "ab") == 3) return {}]]))
+    end)
+
+    it("patterns the vocabulary builds in a call count too (T.C, T.match)", function()
+      local kept = {}
+      local phases = assert(load([[
+        return rule{ name = 'a', label = 'X', pattern = T.title, action = function()
+          keep(T.C("x", lpeg.P"a"^1), T.match(lpeg.R"az"^1), lpeg.P"a" * "b")
+        end }]], { env = { keep = function(...) kept = { ... } end } }))
+      glean.pipeline{ phases = phases }:run(TEXT)
+      assert.equal(3, #kept)
+      assert.is_table(slpeg.info(kept[1]), "T.C's pattern")
+      assert.is_table(slpeg.info(kept[2].pred.lpeg), "T.match's pattern")
+      assert.is_table(slpeg.info(kept[3]))
+    end)
+
+    it("a trusted file's patterns are LPeg's own, with no counting", function()
+      local phases = assert(rules.load("return rule{ name = 'n', label = 'N', "
+                                       .. "pattern = (lpeg.R'09'^1 * lpeg.P{ 'x', x = lpeg.P'a' })^0 }",
+                                       { string = true, trusted = true }))
+      assert.is_nil(slpeg.info(phases[1].rules[1].pattern))
+      local untrusted = assert(load("return rule{ name = 'n', label = 'N', "
+                                    .. "pattern = (lpeg.R'09'^1 * lpeg.P{ 'x', x = lpeg.P'a' })^0 }"))
+      assert.is_nil(slpeg.info(untrusted[1].rules[1].pattern))   -- the entry is the host's
+      assert.are_not.equal(phases[1].rules[1].pattern, untrusted[1].rules[1].pattern)
+    end)
+  end)
+
+  describe("counting LPeg matches exactly as LPeg does", function()
+    -- Patterns of every construct, built by the same source with the
+    -- host's lpeg and in a sandbox (counting), matched over the same
+    -- subjects there: the results, serialised, must be the same.
+    local SOURCE = [==[
+      local lpeg = ... or lpeg
+      local P, R, S, V, C, Cc, Cp, Ct, Cs, Cg, Cf, Cmt, B, Carg =
+        lpeg.P, lpeg.R, lpeg.S, lpeg.V, lpeg.C, lpeg.Cc, lpeg.Cp, lpeg.Ct, lpeg.Cs, lpeg.Cg,
+        lpeg.Cf, lpeg.Cmt, lpeg.B, lpeg.Carg
+      local digit, alpha, sp = R"09", R("az", "AZ"), S" \t"^0
+      local num = C(digit^1) / tonumber
+      local pats = {
+        P"abc", P(3), P(-1), P(true), P(false), S"xyz"^1, R"az"^-2 * P"b",
+        (P"a" + "b")^0 * "c", P"a"^1 - "aaa", -P"x" * 1, #P"ab" * C(1), (1 - S"()")^1,
+        alpha^1 * (P"_" + alpha + digit)^0, C(alpha^1) * (sp * "," * sp * C(alpha^1))^0,
+        Ct((C(alpha^1) + 1)^0), Cs((P"a" / "A" + 1)^0), Cs((C(1) / "<%1>")^0),
+        Cs((C(alpha) * C(digit) / "%2%1%0" + 1)^0), Ct(Cg(alpha^1, "k") * "=" * Cg(num, "v")),
+        Cf(Cc(0) * (num * (sp * ",")^-1 * sp)^0, function(a, b) return a + b end),
+        Ct((Cp() * alpha^1 * Cp() + 1)^0), Cc(1, 2, 3) * Cc() * P"a", C(P"a"^0) / 1,
+        (C(1) / { a = "A", b = false })^0, Ct(Carg(1) * Carg(2) * C(1)),
+        Cmt(alpha^1, function(_, i, w) return i, #w end), Cmt(P(1)^0, function() return false end),
+        Cmt(C(1) * C(1), function(_, i, a, b) return a < b and i end) ^ 1,
+        (P(function(s, i) if s:sub(i, i) == "a" then return i + 1 end end) * 1)^0 * Cp(),
+        P{ "S", S = "(" * V"S"^0 * ")" + (1 - S"()") },
+        P{ "E", E = V"T" * (C(S"+-") * V"T")^0, T = V"F" * (C(S"*/") * V"F")^0,
+           F = num + "(" * V"E" * ")" },
+        Ct(P{ "L", L = C(alpha) * (V"L" + P(true)) })^-1,
+        P{ "A", A = P"a" * V"B" + "x", B = P"b" * V"A" + "y" } * -1,
+        P{ "S", S = "a" * V"S" * "b" + "a" * V"S" * "c" + "" } * Cp(),
+        (-(P(1)^0 * "z") * 1)^0 * Cp(), (#(P"a"^1 * "b") * 1 + 2)^0 * Cp(),
+        (-(C(1) * (P"x" + Cmt(P(true), function() return true end))) * 1)^0 * Cp(),
+        Ct((#C(1) * -(Cg(C(1), "g") * "z") * C(1))^0), Ct((C(P"a"^1) + -P"a" * 1)^0),
+        ((P"a" * B"a") / "Y" + 1)^0 * Cp(), (1 * B(S"ab") * C(1))^1,
+        Cs(((-P"." * 1)^1 / function(w) return "[" .. w .. "]" end + 1)^0),
+        (C(1) * Cmt(Cp(), function(_, i) return i end))^1, C(P"ab"^-2 * "c"),
+        Cg(C(1) * C(1)) / "%2%1", (digit^3)^-1 * Cp(), (alpha^-3 * digit)^1 * Cp(),
+        ((C(digit^1) + C(alpha^1)) * (P"," + -1))^1, S""^0 * P(-1),
+        Ct((Ct(C(alpha^1) * (sp * "=" * sp * C(digit^1))^-1) * sp * P";"^-1 * sp)^0),
+      }
+      local subjects = { "", "abc", "(a(b)c)", "1+2*(3-4)", "aaab", "x=1, y=22", "a1b2c3",
+                         "aaaabacab", "hello world. bye", "ab.cd;e=5;f", "zz(()" }
+      local function ser(v, seen)
+        local t = type(v)
+        if t == "table" then
+          if seen[v] then return "<cycle>" end
+          seen[v] = true
+          local keys = {}
+          for k in pairs(v) do keys[#keys + 1] = k end
+          table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+          local out = {}
+          for _, k in ipairs(keys) do out[#out + 1] = tostring(k) .. "=" .. ser(v[k], seen) end
+          return "{" .. table.concat(out, ",") .. "}"
+        elseif t == "string" then return string.format("%q", v)
+        elseif t == "function" then return "function"
+        end
+        return tostring(v)
+      end
+      local function pack(ok, ...)
+        if not ok then return "error " .. tostring((...)):gsub("^.-:%d+: ", "") end
+        local out = {}
+        for i = 1, select("#", ...) do out[i] = ser((select(i, ...)), {}) end
+        return table.concat(out, " ")
+      end
+      local results = {}
+      for i, p in ipairs(pats) do
+        for j, s in ipairs(subjects) do
+          results[#results + 1] = i .. "/" .. j .. ": "
+            .. pack(pcall(lpeg.match, p, s, 1, "arg1", "arg2"))
+        end
+      end
+      return results
+    ]==]
+
+    local function host_results()
+      local chunk = assert((rawget(_G, "loadstring") or rawget(_G, "load"))(SOURCE, "=equivalence"))
+      return chunk(lpeg)
+    end
+
+    it("for a few dozen patterns of every construct, on every runtime", function()
+      local want = host_results()
+      local got, env = sandbox.run(SOURCE, "@equivalence.lua", nil,
+                                   { instructions = 1e8, memory = 64 * MiB })
+      assert.is_table(env, got)
+      assert.equal(#want, #got)
+      local distinct, matched = {}, 0
+      for i = 1, #want do
+        assert.equal(want[i], got[i])
+        distinct[want[i]:gsub("^%d+/%d+: ", "")] = true
+        if not want[i]:find(": nil$") and not want[i]:find(": error") then matched = matched + 1 end
+      end
+      -- the comparison means something: many different results, most of
+      -- them matches
+      local n = 0
+      for _ in pairs(distinct) do n = n + 1 end
+      assert.is_true(n > 100, n .. " distinct results")
+      assert.is_true(matched > #want / 2, matched .. " matches of " .. #want)
+      -- and it would see a difference
+      local other = SOURCE:gsub('P"abc", P%(3%)', 'P"abd", P(3)')
+      local changed = assert(sandbox.run(other, "@equivalence.lua", nil, { instructions = 1e8 }))
+      assert.are_not.same(want, changed)
+    end)
+
+    it("text rules give the same spans, counted or not", function()
+      local src = [[
+        local digit, alpha = lpeg.R"09", lpeg.R("az", "AZ")
+        local num = digit^1 * ("." * digit^1)^-1
+        return phase{ name = "p", rules = {
+          rule{ name = "n", label = "NUM", pattern = lpeg.S"+-"^-1 * num * (lpeg.P"%" + "")},
+          rule{ name = "q", label = "Q", pattern = '"' * T.C("in", (1 - lpeg.S'"\n')^1) * '"' },
+          rule{ name = "w", label = "W", pattern = lpeg.P{ "W", W = alpha * (lpeg.V"W" + "") }
+                                                  * #-alpha * lpeg.B"s" },
+          rule{ name = "h", label = "H", pattern = "@" * (alpha + digit + "_")^1,
+                attrs = function(m) return { n = #m:text() } end },
+        } }]]
+      local text = 'Ada paid 12.5 and said "it rose 5.2% to 1,300" @ada_1 runs; Bo walks -3%. '
+                   .. ("x"):rep(3)
+      local function spans(phases)
+        local doc = glean.pipeline{ phases = phases }:run(text)
+        local out = {}
+        for _, sp in ipairs(doc:spans()) do
+          out[#out + 1] = sp.label .. "[" .. sp.text .. "]" .. tostring(sp.attrs.n)
+        end
+        return out
+      end
+      local counted = spans(assert(load(src)))
+      local plain = spans(assert(rules.load(src, { string = true, trusted = true })))
+      assert.same(plain, counted)
+      assert.is_true(#plain >= 6, table.concat(plain, " "))
     end)
   end)
 

@@ -835,20 +835,53 @@ local function copy_pattern(p, seen)
   return setmetatable(c, getmetatable(p))
 end
 
+-- The text rules of a phase, checked for the scan that tries them all at
+-- every position: LPeg compiles it with all of them, and the scan's tests
+-- of their first bytes are counted per position, not by ticks.
+local function check_text_rules(ph, slpeg)
+  local m, size, cost = 0, 0, 0
+  for _, r in ipairs(ph.rules) do
+    if r.kind == "text" then
+      local i = slpeg.info(r.pattern) or { s = 1, cc = 1 }
+      m, size, cost = m + 1, size + i.s, cost + i.cc
+    end
+  end
+  local most = math.floor(slpeg.PER_BYTE / slpeg.SCAN_PER_RULE / 4)
+  if m > most then
+    error(string.format("phase '%s' has %d text rules, more than the %d a scan can try at "
+                        .. "each position within its LPeg budget", tostring(ph.name), m, most), 0)
+  end
+  -- each pattern is in the scan twice (#any, which) and in its matcher;
+  -- the scan's two chains of m links cost m times their size each
+  cost = 3 * cost + 6 * m * (size + 3 * m)
+  if cost > slpeg.MAX_COST then
+    error(string.format("phase '%s': its text rules are too complex together (compiling "
+                        .. "their scan would take about %.3g steps of LPeg's analyses, more "
+                        .. "than %.3g)", tostring(ph.name), cost, slpeg.MAX_COST), 0)
+  end
+  return m
+end
+
 -- Copies of the phases and rules an untrusted file made, with its
 -- functions guarded: the file's own references (kept in upvalues, say) then
 -- lead to tables the pipeline never reads, so an action cannot swap an
--- unguarded function in later. Text rules match under the guard too, for
--- their LPeg function captures (`lpeg.Cmt`, `p / f`).
-local function detach(phases, guard, guard_pattern, restore)
+-- unguarded function in later. Text rules match under limits too, for
+-- their LPeg function captures (`lpeg.Cmt`, `p / f`) and LPeg's own work:
+-- each starts with a tick (after a test of its first byte) that charges
+-- its top region to the match's LPeg budget. `pool` gives the calls over
+-- a document the LPeg steps allowed per byte of it; a phase's scan fills it
+-- anew (less what the scan's first-byte tests cost, which no tick counts).
+local function detach(phases, guard, guard_pattern, restore, matcher, slpeg, pool)
   local rules_seen, seen = {}, {}
-  local lpeg_match = guard(function(p, text, pos) return lpeg.match(p, text, pos) end)
+  local lpeg_match = matcher{ pool = pool.of_text }
+  local sandbox = require "glean.sandbox"
   local out = {}
   for i, ph in ipairs(phases) do
     local c = {}
     for k, v in pairs(ph) do c[k] = v end
     c.compiled = nil
     c.rules = {}
+    local ntext = check_text_rules(ph, slpeg)
     for j, r in ipairs(ph.rules) do
       local cr = rules_seen[r]
       if not cr then
@@ -861,13 +894,16 @@ local function detach(phases, guard, guard_pattern, restore)
           cr.pattern = copy_pattern(cr.pattern, seen)
           guard_pattern(cr.pattern, {})
         else
+          cr.pattern = slpeg.entry(cr.pattern, true)
           cr.lpeg_match = lpeg_match
         end
         rules_seen[r] = setmetatable(cr, DetachedRule)
       end
       c.rules[j] = cr
     end
-    c.lpeg_match = lpeg_match
+    local per_byte = 2 * slpeg.SCAN_PER_RULE * ntext
+    c.lpeg_match = matcher{ pool = function(text) return pool.fill(text, per_byte) end,
+                            instructions_per_byte = sandbox.SCAN_INSTRUCTIONS_PER_BYTE }
     c.after_run = restore
     out[i] = setmetatable(c, DetachedPhase)
     compiled(out[i])            -- now, while the host's tables are as they were
@@ -912,7 +948,8 @@ end
 -- The file sees the rule vocabulary (`T`, `rule`, `phase`, `C`, `lpeg`)
 -- and the safe parts of the standard library (`string`, `table`, `math`,
 -- `utf8`, ...), but not `io`, `os`, `require`, `load`, `debug`, ...; its
--- work and memory are bounded. It returns a phase, a rule, or an array of
+-- work and memory are bounded, LPeg's matching included (the file's `lpeg`
+-- is `glean.sandbox_lpeg`'s, unless it is trusted). It returns a phase, a rule, or an array of
 -- either (rules become one phase named after the file); returning nothing
 -- gives the phases it made, in order. `include "name"` runs another rule
 -- file found through `opts.include` (a function name -> source, chunk
@@ -926,7 +963,10 @@ end
 -- `memory` (limits of the load),
 -- `call_instructions` and `call_memory` (limits of each call of the
 -- file's functions when a pipeline runs them: actions, `where` checks,
--- attribute functions, `T.pred`)
+-- attribute functions, `T.pred`, and matches of its text rules and
+-- `T.match` patterns; each call may also take LPeg steps from those
+-- allowed per byte of the document, `sandbox_lpeg.PER_BYTE`, shared by
+-- the calls over it)
 -- @return an array of phases, or nil and a message naming the file and line
 -- @usage local phases = assert(glean.rules.load("rules/news.lua"))
 function M.load(source, opts)
@@ -971,25 +1011,58 @@ function M.load(source, opts)
   local value, env = sandbox.run(code, "@" .. name, vocab, {
     include = include, instructions = opts.instructions, memory = opts.memory,
     protect = not opts.trusted and protected() or nil,
+    plain_lpeg = opts.trusted and true or nil,   -- a trusted file's LPeg is LPeg
   })
   collecting = outer
   if type(env) ~= "table" then return nil, env end
+  -- The LPeg steps the file's calls may take per byte of the document
+  -- they work on, shared by all of them (see sandbox.guard); filled anew
+  -- for each document, and when its phases end.
+  local slpeg = require "glean.sandbox_lpeg"
+  local pool = { left = 0 }
+  function pool.fill(text, per_byte)
+    local n = type(text) == "string" and #text or 0
+    pool.text, pool.doc = text, nil
+    pool.left = (slpeg.PER_BYTE - (per_byte or 0)) * n - (per_byte or 0)
+    return pool
+  end
+  function pool.of_text(text)
+    if text ~= pool.text then pool.fill(text) end
+    return pool
+  end
+  function pool.of_doc(_, doc)
+    if doc ~= nil and doc == pool.doc then return pool end
+    if not spans.is_doc(doc) then return nil end
+    pool.of_text(doc:source())
+    pool.doc = doc
+    return pool
+  end
   -- the file's functions run under limits too when the pipeline calls them
   -- (the protected host tables are put back once per phase run, not after
   -- every call: see run_phase's caller)
   local limits = { instructions = opts.call_instructions, memory = opts.call_memory,
-                   restore = false }
+                   restore = false, pool = pool.of_doc }
   local guarded = {}
   local function guard(fn)
     if type(fn) ~= "function" or opts.trusted then return fn end
     guarded[fn] = guarded[fn] or sandbox.guard(env, fn, limits)
     return guarded[fn]
   end
+  -- LPeg matches of the file's patterns (text rules, T.match) run under
+  -- the same limits (see sandbox.matcher)
+  local function matcher(mopts)
+    for k, v in pairs(limits) do
+      if mopts[k] == nil then mopts[k] = v end
+    end
+    return sandbox.matcher(env, mopts)
+  end
+  local token_match
   local function guard_pred(spec)
     if spec.op == "extern" and spec.fn then spec.fn = guard(spec.fn)
     elseif spec.op == "extern" and spec.lpeg and not opts.trusted then
-      local p = spec.lpeg     -- T.match: its function captures run guarded
-      spec.fn = guard(function(tok) return lpeg.match(p, tok.text) end)
+      local p = slpeg.entry(spec.lpeg)   -- T.match: one token's text, under limits
+      token_match = token_match or matcher{}
+      spec.fn = function(tok, doc) return token_match(p, tok.text, nil, doc) end
     elseif spec.op == "not" then guard_pred(spec[1])
     elseif spec.op == "and" or spec.op == "or" then
       for _, x in ipairs(spec.list) do guard_pred(x) end
@@ -1006,7 +1079,8 @@ function M.load(source, opts)
   if not phases or opts.trusted then return phases, err end
   -- a pattern nested too deep for the copy is the file's problem
   local ok, detached = pcall(detach, phases, guard, guard_pattern,
-                             function() sandbox.restore(env) end)
+                             function() pool.text, pool.doc = nil, nil; sandbox.restore(env) end,
+                             matcher, slpeg, pool)
   if not ok then return nil, name .. ": " .. tostring(detached):gsub("^[^:]*:%d+: ", "") end
   return detached
 end

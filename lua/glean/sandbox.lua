@@ -6,7 +6,8 @@
 -- tostring type unpack rawequal rawget rawset rawlen setmetatable
 -- getmetatable`, copies of `string` (no `dump`; `rep` refuses results over
 -- the memory limit), `table`, `math` (no `randomseed`), `utf8` (Lua 5.3+)
--- and `lpeg` (no `setmaxstack`), `include`, `_G` (the environment itself),
+-- and `lpeg` (the counting LPeg of `glean.sandbox_lpeg`: no `setmaxstack`,
+-- `ptree`, `pcode`, `Cb`), `include`, `_G` (the environment itself),
 -- and the vocabulary. Not in scope: `io os require load loadstring loadfile
 -- dofile debug package collectgarbage coroutine print getfenv setfenv`.
 -- `pcall` and `xpcall` let limit errors through; `getmetatable` answers nil
@@ -15,8 +16,13 @@
 --
 -- While a script runs, the string metatable's `__index` is a private copy
 -- of the sandbox's `string`, so that `("x"):rep(n)` and `("").dump` obey
--- the same rules, and LPeg patterns' `__index` is a copy of `lpeg` without
--- `setmaxstack`; both are put back on every path. Vocabulary functions
+-- the same rules, and LPeg patterns' `__index` is a copy of that `lpeg`;
+-- both are put back on every path. LPeg's operators and the functions of
+-- the `lpeg` module are the counting ones too (`glean.sandbox_lpeg`): the
+-- patterns the script builds count their matching work against an LPeg
+-- budget of as many steps as the instruction limit (a spent budget stops
+-- the script like the instruction limit, with "too much matching work"),
+-- unless `plain_lpeg` is set. Vocabulary functions
 -- called by the script see these copies too: during a load they should
 -- not rely on `string.dump`, and `("x"):rep(n)` is bounded for them too.
 --
@@ -24,7 +30,7 @@
 -- the script leaves behind (functions, metatables) run without limits when
 -- the caller uses them later; the vocabulary's tables are shared, not
 -- copied, so the caller should hand out fresh or read-only ones. Time
--- spent inside C functions is not counted (memory is).
+-- spent inside C functions is not counted (memory is), except LPeg's.
 --
 -- LuaJIT: compiled code does not run hooks. Every chunk loaded here has
 -- the JIT turned off (`jit.off(chunk, true)`, which also keeps the
@@ -42,6 +48,7 @@
 
 local core = require "glean.core"
 local lpeg = require "lpeg"
+local slpeg = require "glean.sandbox_lpeg"
 
 local ipairs = ipairs
 local type, pairs, pcall, xpcall, error, select, setmetatable, getmetatable, rawget, load =
@@ -116,16 +123,22 @@ local base = pick(_G, BASE)   -- as they are now, whatever the host does later
 
 -- The private string table of each environment made by run, for guard.
 local strings_of = setmetatable({}, { __mode = "k" })
+-- The load's state (ctx) of each environment, for guard and matcher.
+local ctx_of = setmetatable({}, { __mode = "k" })
+-- The environments with plain LPeg (opts.plain_lpeg).
+local plain_of = setmetatable({}, { __mode = "k" })
 -- The copies of the host tables it protects (opts.protect), for guard.
 local protected_of = setmetatable({}, { __mode = "k" })
 
 -- Shared metatables whose __index leads to a real library table: strings'
 -- (to `string`) and LPeg patterns' (to `lpeg`, with `setmaxstack`). During
--- a load their __index is a private copy.
+-- a load their __index is a private copy (for patterns, of the counting
+-- LPeg).
 local metaof = rawget(_G, "debug") and debug.getmetatable or getmetatable
 local string_meta = metaof("")
 local lpeg_meta = metaof(lpeg.P(true))
-local lpeg_methods = copy(lpeg, "setmaxstack")
+local lpeg_methods = copy(slpeg.lib)
+local plain_methods = copy(lpeg, "setmaxstack")   -- for opts.plain_lpeg
 
 -- How Lua shows a chunk name in messages (close to luaO_chunkid).
 local function display(chunkname)
@@ -146,6 +159,14 @@ local function compile(source, chunkname, env)
   end
   if chunk and jit_off then jit_off(chunk, true) end
   return chunk, err
+end
+
+-- What a spent LPeg budget does to the load's state: stopped stays
+-- stopped, even if the script catches the error.
+local function stopper(ctx)
+  return function(b)
+    ctx.stopped, ctx.message = "instructions", b.message
+  end
 end
 
 -- Is e an error that must not be caught inside the sandbox?
@@ -318,7 +339,7 @@ local restore = core.sandbox_restore
 
 -- A fresh environment for one load, and the string table for the string
 -- metatable during the load.
-local function environment(ctx, vocab)
+local function environment(ctx, vocab, plain)
   local env = copy(base)
   env.unpack = unpack
   env.pcall, env.xpcall = make_pcall(ctx)
@@ -330,7 +351,7 @@ local function environment(ctx, vocab)
   env.table.unpack = unpack
   env.math = copy(math, "randomseed")
   if utf8 then env.utf8 = copy(utf8) end
-  env.lpeg = copy(lpeg, "setmaxstack")
+  env.lpeg = plain and copy(lpeg, "setmaxstack") or copy(slpeg.lib)
   env.include = make_include(ctx, env)
   env._G = env
   if vocab then
@@ -340,7 +361,7 @@ local function environment(ctx, vocab)
 end
 
 local OPTIONS = { instructions = "number", memory = "number", include = "function",
-                  name = "string", protect = "table" }
+                  name = "string", protect = "table", plain_lpeg = "boolean" }
 
 --- Runs a rule file's source in a fresh sandboxed environment.
 -- The chunk name follows `load`: `"@rules/news.lua"` makes messages read
@@ -358,7 +379,9 @@ local OPTIONS = { instructions = "number", memory = "number", include = "functio
 -- can reach through the vocabulary (module tables, shared metatables and
 -- constants): they, and every table reachable from their keys and values,
 -- are put back as they were before the load when it ends and after each
--- call through `guard`, whatever the script changed in them.
+-- call through `guard`, whatever the script changed in them;
+-- `plain_lpeg = true` gives the script plain LPeg (for a trusted file: its
+-- patterns do not count their work, and cost nothing more).
 --
 -- `include(name)` in the script runs that file in the same environment
 -- and under the same budget, and returns its first value; cycles and
@@ -366,7 +389,8 @@ local OPTIONS = { instructions = "number", memory = "number", include = "functio
 -- @tparam string source Lua source text (binary chunks are refused)
 -- @tparam[opt] string chunkname as for `load`
 -- @tparam[opt] table vocab names to put in scope (copied into the environment)
--- @tparam[opt] table opts `instructions`, `memory`, `include`, `name`, `protect`
+-- @tparam[opt] table opts `instructions`, `memory`, `include`, `name`, `protect`,
+-- `plain_lpeg`
 -- @return on success, the chunk's first return value (possibly nil) and
 -- the environment table; on failure, nil, a message (a string), and, when a
 -- limit stopped the script, the limit's name (`"instructions"` or
@@ -401,9 +425,14 @@ function M.run(source, chunkname, vocab, opts)
                    memory = opts.memory or M.MEMORY }
   local ctx = { memory = limits.memory, resolve = opts.include, active = { [chunkname] = true },
                 chain = { chunkname }, displays = { [where] = true } }
-  local env, str = environment(ctx, vocab)
+  local plain = opts.plain_lpeg == true
+  local env, str = environment(ctx, vocab, plain)
   strings_of[env] = str
-  local roots = { lpeg_methods }     -- shared by every load: always put back
+  ctx_of[env] = ctx
+  plain_of[env] = plain or nil
+  local methods = plain and plain_methods or lpeg_methods
+  ctx.where = where
+  local roots = { lpeg_methods, plain_methods }   -- shared by every load: always put back
   for _, t in ipairs(opts.protect or {}) do roots[#roots + 1] = t end
   local snap = snapshot(roots)
   protected_of[env] = snap
@@ -415,10 +444,14 @@ function M.run(source, chunkname, vocab, opts)
 
   local saved_string, saved_lpeg = string_meta.__index, lpeg_meta.__index
   local jit_was_on = jit_off and jit.status()
-  string_meta.__index, lpeg_meta.__index = str, lpeg_methods
+  local budget = not plain and slpeg.budget(limits.instructions, where, stopper(ctx))
+  string_meta.__index, lpeg_meta.__index = str, methods
+  local sc, sl, sw
+  if budget then sc, sl, sw = slpeg.enter(budget, true) end
   if jit_was_on then jit_off() end     -- no new traces, so vocabulary loops are counted
   local called, ok, value, kind = pcall(core.sandbox_call, limits, body)
   if jit_was_on then jit.on() end
+  if budget then slpeg.leave(sc, sl, sw) end
   string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
   restore(snap)
 
@@ -455,15 +488,28 @@ function M.restore(env)
   if snap then restore(snap) end
 end
 
+-- Where the per-byte LPeg steps of a call come from: opts.pool, a table
+-- `{ left = steps }` or a function of the call's arguments returning one
+-- (or nil: none).
+local function pool_for(pool, ...)
+  if type(pool) == "function" then return pool(...) end
+  return pool
+end
+
 --- Wraps a function a script left behind (a rule's action, say) so that
 -- each call runs under limits, with the script's string table behind
--- strings' methods, as during the load. Errors, and a limit stopping the
--- call, are raised to the caller. After each call the protected host
--- tables are put back, unless `opts.restore` is false (then the caller
--- calls `sandbox.restore`, once for many calls).
+-- strings' methods and its counting LPeg, as during the load. The LPeg
+-- budget of a call is its instruction limit; once spent, it draws on
+-- `opts.pool`: a table `{ left = steps }`, or a function of the call's
+-- arguments returning one (or nil), which the host fills with
+-- `sandbox_lpeg.PER_BYTE` steps per byte of the document the calls work
+-- on, so that the calls over one document share them. Errors, and a limit
+-- stopping the call, are raised to the caller. After each call the
+-- protected host tables are put back, unless `opts.restore` is false (then
+-- the caller calls `sandbox.restore`, once for many calls).
 -- @tparam table env the environment `run` returned
 -- @tparam function fn
--- @tparam[opt] table opts `instructions`, `memory` (per call), `restore`
+-- @tparam[opt] table opts `instructions`, `memory` (per call), `restore`, `pool`
 -- @treturn function
 -- @usage rule.action = sandbox.guard(env, rule.action, { instructions = 1e5 })
 function M.guard(env, fn, opts)
@@ -473,22 +519,98 @@ function M.guard(env, fn, opts)
     error("bad argument #2 to 'guard' (function expected, got " .. type(fn) .. ")", 2)
   end
   opts = opts or {}
+  local ctx = ctx_of[env]
   local limits = { instructions = opts.instructions or M.CALL_INSTRUCTIONS,
                    memory = opts.memory or M.CALL_MEMORY }
+  local plain = plain_of[env]
+  local methods = plain and plain_methods or lpeg_methods
+  local budget = slpeg.budget(limits.instructions, ctx.where, stopper(ctx))
+  local pool = opts.pool
   -- opts.restore = false leaves putting the protected tables back to the
   -- caller (sandbox.restore), after a batch of calls
   local snap = opts.restore ~= false and protected_of[env] or nil
-  local function finish(saved_string, saved_lpeg, called, ok, ...)
+  local function finish(saved_string, saved_lpeg, sc, sl, sw, called, ok, ...)
+    if not plain then slpeg.leave(sc, sl, sw) end
     string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
     if snap then restore(snap) end
     if not called then error(ok, 0) end
-    if not ok then error((...), 0) end
+    if not ok then error(budget.message or (...), 0) end
     return ...
   end
   return function(...)
     local saved_string, saved_lpeg = string_meta.__index, lpeg_meta.__index
-    string_meta.__index, lpeg_meta.__index = str, lpeg_methods
-    return finish(saved_string, saved_lpeg, pcall(core.sandbox_call, limits, fn, ...))
+    string_meta.__index, lpeg_meta.__index = str, methods
+    ctx.stopped, ctx.message = nil, nil
+    local sc, sl, sw
+    if not plain then
+      slpeg.reset(budget, limits.instructions)
+      local from = pool and pool_for(pool, ...)
+      if from then slpeg.draw(budget, from) end
+      sc, sl, sw = slpeg.enter(budget)
+    end
+    return finish(saved_string, saved_lpeg, sc, sl, sw,
+                  pcall(core.sandbox_call, limits, fn, ...))
+  end
+end
+
+--- Instructions a host may allow a scan of a document per byte of it
+-- (`matcher`'s `instructions_per_byte`): the counting patterns' ticks are
+-- Lua calls, which the count hook counts too.
+-- @usage print(sandbox.SCAN_INSTRUCTIONS_PER_BYTE)
+M.SCAN_INSTRUCTIONS_PER_BYTE = 200
+
+--- A function `match(p, subject, init, ...)` running `lpeg.match(p,
+-- subject, init)` over a pattern the script built (through
+-- `sandbox_lpeg.entry`, so that its top region counts too) under limits, as
+-- `guard` does: for a host that matches a script's patterns itself (a
+-- pipeline's text rules, `T.match`). The LPeg budget of a call is
+-- `opts.instructions`; once spent, it draws on `opts.pool` (as for
+-- `guard`, called with `subject, ...`), which the host fills with
+-- `sandbox_lpeg.PER_BYTE` steps per byte of the document the calls work
+-- on. `opts.instructions_per_byte` allows the call that many more
+-- instructions per byte of the subject (a scan of a whole document: see
+-- `SCAN_INSTRUCTIONS_PER_BYTE`).
+-- @tparam table env the environment `run` returned
+-- @tparam[opt] table opts `instructions`, `memory` (per call), `restore`,
+-- `pool`, `instructions_per_byte`
+-- @treturn function
+-- @usage local pool = { left = slpeg.PER_BYTE * #text }
+-- local m = sandbox.matcher(env, { instructions = 1e5, pool = pool })
+-- local e = m(slpeg.entry(p), text, 1)
+function M.matcher(env, opts)
+  local str = strings_of[env]
+  if not str then error("bad argument #1 to 'matcher' (not an environment made by run)", 2) end
+  opts = opts or {}
+  local ctx = ctx_of[env]
+  local ins = opts.instructions or M.CALL_INSTRUCTIONS
+  local limits = { instructions = ins, memory = opts.memory or M.CALL_MEMORY }
+  local budget = slpeg.budget(ins, ctx.where, stopper(ctx))
+  local snap = opts.restore ~= false and protected_of[env] or nil
+  local pool, per_byte = opts.pool, opts.instructions_per_byte or 0
+  local real_match = slpeg.real_match
+  local plain = plain_of[env]
+  local methods = plain and plain_methods or lpeg_methods
+  local function finish(saved_string, saved_lpeg, sc, sl, sw, called, ok, ...)
+    if not plain then slpeg.leave(sc, sl, sw) end
+    string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
+    if snap then restore(snap) end
+    if not called then error(ok, 0) end
+    if not ok then error(budget.message or (...), 0) end
+    return ...
+  end
+  return function(p, subject, init, ...)
+    local n = type(subject) == "string" and #subject or 0
+    limits.instructions = ins + per_byte * n
+    slpeg.reset(budget, ins)
+    local from = pool and pool_for(pool, subject, ...)
+    if from then slpeg.draw(budget, from) end
+    local saved_string, saved_lpeg = string_meta.__index, lpeg_meta.__index
+    string_meta.__index, lpeg_meta.__index = str, methods
+    ctx.stopped, ctx.message = nil, nil
+    local sc, sl, sw
+    if not plain then sc, sl, sw = slpeg.enter(budget) end
+    return finish(saved_string, saved_lpeg, sc, sl, sw,
+                  pcall(core.sandbox_call, limits, real_match, p, subject, init))
   end
 end
 
