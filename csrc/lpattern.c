@@ -865,6 +865,66 @@ static int l_select_spans (lua_State *L) {
   return 1;
 }
 
+/* --- what the text-rule scan may cost -------------------------------- */
+
+#define GL_BYTE_WEIGHTS "glean.ByteWeights"
+
+/***
+** core.byte_weights(t): 256 weights, t[b + 1] for byte value b (a number,
+** 0 when missing), as a userdata for core.scan_cost.
+*/
+static int l_byte_weights (lua_State *L) {
+  double *w;
+  int b;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  w = (double *)lua_newuserdata(L, 256 * sizeof(double));
+  for (b = 0; b < 256; b++) {
+    lua_rawgeti(L, 1, b + 1);
+    w[b] = lua_isnumber(L, -1) ? (double)lua_tonumber(L, -1) : 0.0;
+    if (!(w[b] >= 0)) w[b] = 0;         /* negative or NaN */
+    lua_pop(L, 1);
+  }
+  luaL_newmetatable(L, GL_BYTE_WEIGHTS);
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
+static int ascii_word (unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int ascii_space (unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+/***
+** core.scan_cost(text, weights): the sum of the weights of the bytes at
+** which the text-rule scan of glean.rules tries its patterns: it skips a
+** run of ASCII letters and digits with the blanks after it, a run of
+** blanks, or one other byte, and tries at the start of each (keep the
+** two in step). An untrusted rule file's scan is charged this before it
+** runs (weights: what trying each rule costs, by its first byte).
+*/
+static int l_scan_cost (lua_State *L) {
+  size_t n, i = 0;
+  const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 1, &n);
+  const double *w = (const double *)luaL_checkudata(L, 2, GL_BYTE_WEIGHTS);
+  double sum = 0;
+  while (i < n) {
+    sum += w[s[i]];
+    if (ascii_word(s[i])) {
+      while (i < n && ascii_word(s[i])) i++;
+      while (i < n && ascii_space(s[i])) i++;
+    }
+    else if (ascii_space(s[i])) {
+      while (i < n && ascii_space(s[i])) i++;
+    }
+    else i++;
+  }
+  lua_pushnumber(L, (lua_Number)sum);
+  return 1;
+}
+
 static void set_count (lua_State *L, const char *k, size_t v) {
   lua_pushinteger(L, (lua_Integer)v);
   lua_setfield(L, -2, k);
@@ -942,7 +1002,8 @@ static const luaL_Reg forms_meta[] = {
 static const luaL_Reg module_funcs[] = {
   { "program", l_program }, { "forms", l_forms }, { "settle", l_settle },
   { "make_spans", l_make_spans }, { "merge_spans", l_merge_spans },
-  { "select_spans", l_select_spans }, { NULL, NULL }
+  { "select_spans", l_select_spans }, { "byte_weights", l_byte_weights },
+  { "scan_cost", l_scan_cost }, { NULL, NULL }
 };
 
 void gl_open_pattern (lua_State *L) {

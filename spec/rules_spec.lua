@@ -442,6 +442,43 @@ describe("rule files", function()
     assert.is_nil(rawget(mt, "where"))
   end)
 
+  it("have their text rules' scan priced where the scan tries them", function()
+    -- core.scan_cost counts the places the scan tries the text rules at
+    -- with the scan's own skipping: a counting rule shows where it tries
+    local core = require "glean.core"
+    local ones = {}
+    for b = 1, 256 do ones[b] = 1 end
+    ones = core.byte_weights(ones)
+    local tries = 0
+    local counting = rule{ label = "X", pattern = lpeg.P(function() tries = tries + 1 end) }
+    local p = pipeline{ phases = { phase{ rules = { counting } } } }
+    for _, text in ipairs{ "The head of MI6, said  it.", "", " ", "a", "x--y\n\n\tz99 q",
+                           "é ü, «hi»\r\n  1,234.5%", ("ab, "):rep(50) } do
+      tries = 0
+      p:run(text):close()
+      -- (and at the end of the text, where no byte passes a first-byte test)
+      assert.equal(tries, core.scan_cost(text, ones) + 1, text)
+    end
+  end)
+
+  it("stop a text rule whose scan would cost too much before it runs", function()
+    -- a rule whose every try does much work (a choice of 2,000 words
+    -- after "a"), over a text of 400,000 places to try it: its scan is
+    -- priced at load's rates before it starts, and refused
+    local phases = assert(glean.rules.load([[
+      local words = lpeg.P"w0"
+      for i = 1, 2000 do words = words + lpeg.P("w" .. i) end
+      return rule{ label = "X", pattern = lpeg.P"a" * lpeg.S" " * words }
+    ]], { name = "costly.lua", instructions = 1e8, memory = 256 * 2 ^ 20 }))
+    local p = pipeline{ phases = phases }
+    assert.same({ "X a w7" }, spans_of(p:run("a w7")))
+    local t0 = os.clock()
+    local ok, err = pcall(p.run, p, ("a "):rep(400000))
+    assert.is_false(ok)
+    assert.matches("costly%.lua: rule file stopped: too much matching work", err)
+    assert.is_true(os.clock() - t0 < 5)
+  end)
+
   it("do not guard the actions of a trusted (the host's own) file", function()
     local source = [[
       return { rule{ label = "X", pattern = T.text"a",

@@ -255,6 +255,8 @@ local function compiled(phase)
     for j, i in ipairs(text_rules) do
       which = which * (#phase.rules[i].pattern * lpeg.Cc(j) + lpeg.P(true))
     end
+    -- (core.scan_cost, which prices an untrusted file's scan, counts the
+    -- places tried with the same skipping: keep the two in step)
     local word, space = lpeg.R("az", "AZ", "09"), lpeg.S" \t\r\n\f\v"
     c.scanner = lpeg.Ct(((lpeg.Cp() * #any * which * lpeg.Cc(0)) ^ -1
                          * (word ^ 1 * space ^ 0 + space ^ 1 + 1)) ^ 0)
@@ -902,7 +904,22 @@ local function detach(phases, guard, guard_pattern, restore, matcher, slpeg, poo
       c.rules[j] = cr
     end
     local per_byte = 2 * slpeg.SCAN_PER_RULE * ntext
+    -- the text rules' entries without a tick of their own: the scan
+    -- prepays their top regions at each place it may try them (three
+    -- times: `#any`, `which`, and the matcher of a rule found there)
+    local weights, prepays = {}, false
+    for _, r in ipairs(c.rules) do
+      local pay = r.kind == "text" and slpeg.prepaid(r.pattern)
+      if pay then
+        prepays = true
+        for _, b in ipairs(pay.bytes) do weights[b + 1] = (weights[b + 1] or 0) + 3 * pay.cost end
+      end
+    end
+    weights = prepays and core.byte_weights(weights) or nil
     c.lpeg_match = matcher{ pool = function(text) return pool.fill(text, per_byte) end,
+                            prepay = weights and function(text)
+                              return core.scan_cost(text, weights)
+                            end,
                             instructions_per_byte = sandbox.SCAN_INSTRUCTIONS_PER_BYTE }
     c.after_run = restore
     out[i] = setmetatable(c, DetachedPhase)

@@ -569,10 +569,12 @@ M.SCAN_INSTRUCTIONS_PER_BYTE = 200
 -- `sandbox_lpeg.PER_BYTE` steps per byte of the document the calls work
 -- on. `opts.instructions_per_byte` allows the call that many more
 -- instructions per byte of the subject (a scan of a whole document: see
--- `SCAN_INSTRUCTIONS_PER_BYTE`).
+-- `SCAN_INSTRUCTIONS_PER_BYTE`). `opts.prepay(subject, ...)` gives the
+-- steps a call pays before it matches (a scan with entries whose ticks it
+-- prepays: `sandbox_lpeg.prepaid`).
 -- @tparam table env the environment `run` returned
 -- @tparam[opt] table opts `instructions`, `memory` (per call), `restore`,
--- `pool`, `instructions_per_byte`
+-- `pool`, `instructions_per_byte`, `prepay`
 -- @treturn function
 -- @usage local pool = { left = slpeg.PER_BYTE * #text }
 -- local m = sandbox.matcher(env, { instructions = 1e5, pool = pool })
@@ -586,7 +588,7 @@ function M.matcher(env, opts)
   local limits = { instructions = ins, memory = opts.memory or M.CALL_MEMORY }
   local budget = slpeg.budget(ins, ctx.where, stopper(ctx))
   local snap = opts.restore ~= false and protected_of[env] or nil
-  local pool, per_byte = opts.pool, opts.instructions_per_byte or 0
+  local pool, per_byte, prepay = opts.pool, opts.instructions_per_byte or 0, opts.prepay
   local real_match = slpeg.real_match
   local plain = plain_of[env]
   local methods = plain and plain_methods or lpeg_methods
@@ -604,6 +606,7 @@ function M.matcher(env, opts)
     slpeg.reset(budget, ins)
     local from = pool and pool_for(pool, subject, ...)
     if from then slpeg.draw(budget, from) end
+    if prepay then slpeg.prepay(budget, prepay(subject, ...)) end
     local saved_string, saved_lpeg = string_meta.__index, lpeg_meta.__index
     string_meta.__index, lpeg_meta.__index = str, methods
     ctx.stopped, ctx.message = nil, nil

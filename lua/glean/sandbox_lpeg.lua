@@ -820,13 +820,20 @@ local function firsts(i, memo)
   return null, set
 end
 
+-- The entries whose ticks a scan prepays (see `entry`, `prepaid`).
+local prepaid = setmetatable({}, { __mode = "k" })
+
 --- A pattern matching what `p` matches, starting with a tick that charges
--- the work of `p`'s top region (and, when `p` must consume input, after a
--- test that the first byte can start it): for patterns a host runs once
--- per position or per token (text rules, `T.match`). Build it outside
--- sandboxed calls.
+-- the work of `p`'s top region: for patterns a host runs once per position
+-- or per token (text rules, `T.match`). With `filter`, when `p` must
+-- consume input, it starts instead with a test that the first byte can
+-- start it, and no tick: a host scanning a document with it prepays its
+-- top region for every place of the document it may be tried at whose
+-- byte passes the test (`prepaid`; a tick is an LPeg match-time capture,
+-- some 100 ns, and a scan tries every text rule at every word). Build it
+-- outside sandboxed calls.
 -- @param p a pattern made through `lib`
--- @tparam[opt] boolean filter test the first byte before the tick
+-- @tparam[opt] boolean filter test the first byte, to be prepaid
 -- @return the pattern
 -- @usage rule.pattern = slpeg.entry(rule.pattern, true)
 function M.entry(p, filter)
@@ -835,9 +842,49 @@ function M.entry(p, filter)
   if not filter then return ticked end
   local null, set = firsts(i, {})
   if null or set == ALL then return ticked end
-  local out = {}
-  for c in pairs(set) do out[#out + 1] = char(c) end
-  return rmul(rlen(rS(concat(out))), ticked)
+  local out, bytes = {}, {}
+  for c in pairs(set) do
+    out[#out + 1] = char(c)
+    bytes[#bytes + 1] = c
+  end
+  local filtered = rmul(rlen(rS(concat(out))), p)
+  prepaid[filtered] = { bytes = bytes, cost = floor(i.r) + 3 }
+  return filtered
+end
+
+--- What a host scanning with an entry made by `entry(p, true)` prepays
+-- for each place it tries it at: nil when the entry has its own tick; or
+-- `{bytes = {...}, cost = steps}`, the first bytes that pass its test and
+-- the work of its top region.
+-- @param p a pattern `entry` made
+-- @treturn table|nil
+-- @usage local pay = slpeg.prepaid(rule.pattern)
+function M.prepaid(p)
+  return prepaid[p]
+end
+
+--- Takes `steps` from a budget (and its pool) before a window, as a tick
+-- would; raises its stop, "rule file stopped: too much matching work",
+-- when they are not there.
+-- @tparam table b a budget
+-- @tparam number steps
+-- @usage slpeg.prepay(b, 5000)
+function M.prepay(b, steps)
+  if b == current then b.left = left end
+  b.left = b.left - steps
+  local pool = b.pool
+  if b.left < 0 and pool and pool.left > 0 then
+    local take = pool.left < -b.left and pool.left or -b.left
+    pool.left, b.left = pool.left - take, b.left + take
+  end
+  if b == current then left = b.left end
+  if b.left >= 0 then return end
+  if not b.message then
+    b.message = format("%s%stoo much matching work (more than %.0f LPeg steps)",
+                       b.where and (b.where .. ": ") or "", STOPPED, b.total)
+    if b.on_stop then b.on_stop(b) end
+  end
+  error(b.message, 0)
 end
 
 --- The information the counting constructors keep on a pattern (nil for
