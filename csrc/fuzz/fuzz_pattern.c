@@ -130,6 +130,20 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
             (r2.nfound != r.nfound ||
              (r.nfound && memcmp(r2.found, r.found, r.nfound * sizeof(gl_PMatch)) != 0)))
           abort();
+        /* the same text again through the same store: its text cache now
+        ** answers from the first run */
+        if (gl_forms_init(&fm, t.tok, t.ntok, text, plain_alloc, NULL) == GL_OK &&
+            gl_pm_init(&r2, &p, t.tok, t.ntok, text, &fm, plain_alloc, NULL) == GL_OK) {
+          r2.ext = every_third;
+          for (i = 0; i < nspans && t.ntok > 0 && spans + 3 * i + 2 < in.end; i++) {
+            uint32_t f = spans[3 * i] % (uint32_t)t.ntok, l = f + spans[3 * i + 1] % 3;
+            gl_pm_add_span(&r2, f, l, spans[3 * i + 2] % 4);
+          }
+          if (gl_pm_find(&r2) == GL_OK &&
+              (r2.nfound != r.nfound ||
+               (r.nfound && memcmp(r2.found, r.found, r.nfound * sizeof(gl_PMatch)) != 0)))
+            abort();
+        }
       }
       gl_pm_free(&r2);
       gl_forms_free(&fm);
