@@ -54,66 +54,64 @@ local WEAK = { loc_preposition = true, org_acronym = true, person_capitalised = 
 -- Coreference reads a token's kind and offsets (doc:token), its lower-case
 -- and normalised forms (doc:lower, doc:norm) and, seldom, a flag from its
 -- view: doc[i] builds a table of 24 fields, so a flag the token's kind or
--- first letter settles is not read from one. The context of one Doc:
--- `doc`, `src` (its text), the Doc's methods, and per token index its
--- `lower` form and `view` once fetched.
+-- first letter settles is not read from one.
+--
+-- The Doc being read, its text and methods, and per token index its lower
+-- case and view once fetched: set by M.entities for the time of a call
+-- (and put back after it, should an is_mention function call it again).
+local cur_doc, cur_src, token_of, lower_of, norm_of, lowers, views
 
 local SKIP_KINDS = { punct = true, space = true, newline = true }
 -- kinds whose tokens have no letter (never is_alpha)
 local NO_LETTERS = { punct = true, space = true, newline = true, number = true }
 
-local function context(doc)
-  return { doc = doc, src = doc:source(), lower = {}, view = {}, token_of = doc.token,
-           lower_of = doc.lower, norm_of = doc.norm, width = #doc + 1 }
-end
-
-local function lower(cx, i)
-  local l = cx.lower[i]
+local function lower(i)
+  local l = lowers[i]
   if l == nil then
-    l = cx.lower_of(cx.doc, i)
-    cx.lower[i] = l
+    l = lower_of(cur_doc, i)
+    lowers[i] = l
   end
   return l
 end
 
-local function view(cx, i)
-  local v = cx.view[i]
+local function view(i)
+  local v = views[i]
   if v == nil then
-    v = cx.doc[i]
-    cx.view[i] = v
+    v = cur_doc[i]
+    views[i] = v
   end
   return v
 end
 
 -- A word of a name (is_alpha, or of kind "word" or "number"), given its
 -- kind.
-local function is_word(cx, i, kind)
+local function is_word(i, kind)
   if kind == "word" or kind == "number" then return true end
   if NO_LETTERS[kind] then return false end
-  return view(cx, i).is_alpha
+  return view(i).is_alpha
 end
 
 -- is_lower: an ASCII capital first means an upper-case letter.
-local function is_lower(cx, i)
-  local b = byte(cx.src, (cx.token_of(cx.doc, i)))
+local function is_lower(i)
+  local b = byte(cur_src, (token_of(cur_doc, i)))
   if b >= 65 and b <= 90 then return false end
-  return view(cx, i).is_lower
+  return view(i).is_lower
 end
 
 -- is_lower and is_alpha (a word in lower case), given its start and kind.
-local function is_lower_word(cx, i, start, kind)
+local function is_lower_word(i, start, kind)
   if NO_LETTERS[kind] then return false end
-  local b = byte(cx.src, start)
+  local b = byte(cur_src, start)
   if b >= 65 and b <= 90 then return false end
-  local v = view(cx, i)
+  local v = view(i)
   return v.is_lower and v.is_alpha
 end
 
 -- is_title or is_upper: an ASCII small letter first means neither.
-local function is_cased_name(cx, i)
-  local b = byte(cx.src, (cx.token_of(cx.doc, i)))
+local function is_cased_name(i)
+  local b = byte(cur_src, (token_of(cur_doc, i)))
   if b >= 97 and b <= 122 then return false end
-  local v = view(cx, i)
+  local v = view(i)
   return v.is_title or v.is_upper
 end
 
@@ -129,15 +127,15 @@ local function key_from_parts(n)
   return key
 end
 
-local function key_of(cx, m)
+local function key_of(m)
   local key = m.key
   if not key then
-    local doc, token_of, norm_of, n = cx.doc, cx.token_of, cx.norm_of, 0
+    local n = 0
     for i = m.first, m.last do
-      local _, _, kind = token_of(doc, i)
+      local _, _, kind = token_of(cur_doc, i)
       if not SKIP_KINDS[kind] then
         n = n + 1
-        key_parts[n] = norm_of(doc, i)
+        key_parts[n] = norm_of(cur_doc, i)
       end
     end
     key = key_from_parts(n)
@@ -152,30 +150,29 @@ local NO_WORDS = {}
 -- token indices of its words) and `key` (its normalised words; left to
 -- key_of for a name of people, which needs none), read in one pass over
 -- its tokens; `index` once the mentions are in order.
-local function new_mention(cx, span, label, nested)
+local function new_mention(span, label, nested)
   local first, last = span.first, span.last
-  local doc, token_of, norm_of = cx.doc, cx.token_of, cx.norm_of
   local words, key
   if first == last then
-    local _, _, kind = token_of(doc, first)
+    local _, _, kind = token_of(cur_doc, first)
     if SKIP_KINDS[kind] then
       words, key = NO_WORDS, ""
     else
-      words = is_word(cx, first, kind) and { first } or NO_WORDS
-      key = norm_of(doc, first)
+      words = is_word(first, kind) and { first } or NO_WORDS
+      key = norm_of(cur_doc, first)
     end
   else
     local keyed = label ~= "PERSON"
     local n, nw = 0, 0
     words = {}
     for i = first, last do
-      local _, _, kind = token_of(doc, i)
+      local _, _, kind = token_of(cur_doc, i)
       if not SKIP_KINDS[kind] then
         if keyed then
           n = n + 1
-          key_parts[n] = norm_of(doc, i)
+          key_parts[n] = norm_of(cur_doc, i)
         end
-        if is_word(cx, i, kind) then
+        if is_word(i, kind) then
           nw = nw + 1
           words[nw] = i
         end
@@ -203,20 +200,23 @@ end
 
 -- Mentions from the spans: the rules' entity spans, plus lexicon places and
 -- groups inside an organisation's or event's name ("the British consulate
--- in Istanbul"). Returns them and how many are the rules'.
-local function collect(cx, is_mention)
-  local all = sorted_spans(annotations(cx.doc))
+-- in Istanbul"). Returns them, how many are the rules', and the marks
+-- when they were needed.
+local function collect(is_mention)
+  local all = sorted_spans(annotations(cur_doc))
   local mentions, nm = {}, 0
   local inner, ni = nil, 0
+  local default = is_mention == is_mention_default
   for j = 1, #all do
     local s = all[j]
     local label = s.label
     if LABELS[label] then
-      if is_mention(s) then
+      local rule = s.rule
+      if default and rule ~= "lexicon" and rule ~= "user" or not default and is_mention(s) then
         nm = nm + 1
-        mentions[nm] = new_mention(cx, s, label, false)
+        mentions[nm] = new_mention(s, label, false)
       end
-      if (label == "LOC" or label == "NORP") and s.rule == "lexicon" then
+      if rule == "lexicon" and (label == "LOC" or label == "NORP") then
         ni = ni + 1
         inner = inner or {}
         inner[ni] = s
@@ -238,7 +238,7 @@ local function collect(cx, is_mention)
       end
       if not owned then
         nm = nm + 1
-        mentions[nm] = new_mention(cx, s, s.label, true)
+        mentions[nm] = new_mention(s, s.label, true)
       end
     end
   end
@@ -249,65 +249,61 @@ local function by_first(a, b) return a.first < b.first end
 
 -- Looks for known names again: single tokens equal to a known surname (or
 -- a multi-word name), outside any mention or inside an organisation's.
-local function propagate(cx, mentions, found, taken)
-  local by_word, by_key = {}, {}
+local function propagate(mentions, found, taken)
+  -- the words to look for, in lower case (what the text's lower case
+  -- shows), each with its label: people's surnames first, then the words
+  -- of one-word names (by their keys; never "PERSON")
+  local wanted, by_key = {}, nil
   local nm = #mentions
-  local any_word, any_key = false, false
   for j = 1, nm do
     local m = mentions[j]
     local label = m.label
     if label == "PERSON" then
       local w = m.words
-      if #w >= 2 then
-        local last = lower(cx, w[#w])
-        by_word[last] = by_word[last] or "PERSON"
-        any_word = true
-      end
+      if #w >= 2 then wanted[lower(w[#w])] = "PERSON" end
     elseif label ~= "NORP" and not m.nested and m.first == m.last then
+      by_key = by_key or {}
       local key = m.key
       by_key[key] = by_key[key] or label
-      any_key = true
     end
   end
-  if not any_word and not any_key then return end
-  -- the words to look for, in lower case (what the text's lower case
-  -- shows): each is searched for in the text, not token by token
-  local wanted = {}
-  for word, label in pairs(by_word) do wanted[word] = label end
-  if any_key then
+  if by_key then
     for j = 1, nm do
       local m = mentions[j]
       if m.first == m.last then
         local label = by_key[m.key]
         if label then
-          local l = lower(cx, m.first)
+          local l = lower(m.first)
           wanted[l] = wanted[l] or label
         end
       end
     end
+  elseif next(wanted) == nil then
+    return
   end
-  -- (a token found takes the mark of no other: its lower case is the
-  -- word's, so the marks the rules' mentions made are the ones read)
+  -- each is searched for in the text, not token by token; a token found
+  -- takes the mark of no other (its lower case is the word's), so the
+  -- marks the rules' mentions made are the ones read
   local added
   taken = taken or marks(mentions, found)
-  local lowered = cx.src:lower()
-  local doc, locate = cx.doc, cx.doc.locate
+  local lowered = cur_src:lower()
+  local locate = cur_doc.locate
   for word, label in pairs(wanted) do
     local pos = 1
     while true do
       local s, e = find(lowered, word, pos, true)
       if not s then break end
       pos = e + 1
-      local i, last, exact = locate(doc, s, e)
+      local i, last, exact = locate(cur_doc, s, e)
       if exact and i == last then
         local outer = taken[i]
         if (not outer or (outer == "ORG+PERSON" and label == "PERSON"))
-           and lower(cx, i) == word and is_cased_name(cx, i) then
-          local start, stop = cx.token_of(doc, i)
+           and lower(i) == word and is_cased_name(i) then
+          local start, stop = token_of(cur_doc, i)
           local span = { first = i, last = i, start = start, stop = stop,
-                         text = sub(cx.src, start, stop), attrs = {}, rule = "coref" }
+                         text = sub(cur_src, start, stop), attrs = {}, rule = "coref" }
           added = added or {}
-          added[#added + 1] = new_mention(cx, span, label, outer ~= nil)
+          added[#added + 1] = new_mention(span, label, outer ~= nil)
         end
       end
     end
@@ -322,7 +318,8 @@ local function propagate(cx, mentions, found, taken)
   for j = 1, #mentions do
     local m = mentions[j]
     if m.first == m.last and WEAK[m.span.rule] then
-      local label = any_word and by_word[lower(cx, m.first)] or by_key[m.key]
+      local label = wanted[lower(m.first)] == "PERSON" and "PERSON"
+                    or by_key and by_key[m.key]
       if label and label ~= m.label then m.label = label end
     end
   end
@@ -367,7 +364,7 @@ local function in_order(mentions, width)
   return out
 end
 
--- Union-find over mentions.
+-- Union-find over mentions: the root of a group is its first mention.
 local function find_root(parent, i)
   while parent[i] ~= i do
     parent[i] = parent[parent[i]]
@@ -405,7 +402,7 @@ end
 
 -- Groups people: full names first (longest first), then short mentions
 -- attach to the nearest compatible full name before them (else after).
-local function group_people(cx, list, parent)
+local function group_people(list, parent)
   sort(list, by_length)
   -- full names, indexed by surname: a full name joins an earlier one with
   -- the same surname and given name (or whose second word is its first:
@@ -416,52 +413,50 @@ local function group_people(cx, list, parent)
     local m = list[j]
     local w = m.words
     local n = #w
-    if n >= 2 then
-      local first, last = lower(cx, w[1]), lower(cx, w[n])
-      local home
-      local fulls = fulls_by_last[last]
-      if fulls then
-        for k = 1, #fulls do
-          local fw = fulls[k].words
-          if lower(cx, fw[1]) == first or #fw > n and fw[2] and lower(cx, fw[2]) == first then
-            home = fulls[k]
-            break
-          end
+    if n < 2 then break end
+    local first, last = lower(w[1]), lower(w[n])
+    local home
+    local fulls = fulls_by_last[last]
+    if fulls then
+      for k = 1, #fulls do
+        local fw = fulls[k].words
+        if lower(fw[1]) == first or #fw > n and fw[2] and lower(fw[2]) == first then
+          home = fulls[k]
+          break
         end
       end
-      if home then union(parent, home.index, m.index)
-      elseif fulls then fulls[#fulls + 1] = m
-      else fulls_by_last[last] = { m } end
-      -- the full names by surname and by given name, for the short ones
-      local l = by_last[last]
-      if l then l[#l + 1] = m else by_last[last] = { m } end
-      l = by_first_word[first]
-      if l then l[#l + 1] = m else by_first_word[first] = { m } end
     end
+    if home then union(parent, home.index, m.index)
+    elseif fulls then fulls[#fulls + 1] = m
+    else fulls_by_last[last] = { m } end
+    -- the full names by surname and by given name, for the short ones
+    local l = by_last[last]
+    if l then l[#l + 1] = m else by_last[last] = { m } end
+    l = by_first_word[first]
+    if l then l[#l + 1] = m else by_first_word[first] = { m } end
   end
   -- a short mention goes with the nearest full name before it (else the
   -- first after) whose surname or given name it is
   if next(by_last) == nil then return end
-  for j = 1, #list do
+  for j = #list, 1, -1 do
     local m = list[j]
     local w = m.words
-    if #w == 1 then
-      local word = lower(cx, w[1])
-      local best, best_d = nearest(by_last[word], m.first, nil, nil)
-      best = nearest(by_first_word[word], m.first, best, best_d)
-      if best then union(parent, best.index, m.index) end
-    end
+    if #w > 1 then break end
+    local word = lower(w[1])
+    local best, best_d = nearest(by_last[word], m.first, nil, nil)
+    best = nearest(by_first_word[word], m.first, best, best_d)
+    if best then union(parent, best.index, m.index) end
   end
 end
 
 local small = { ["of"] = true, ["and"] = true, ["the"] = true, ["for"] = true, ["&"] = true }
 
 -- Acronym of a name: "European Union" -> "eu".
-local function acronym_of(cx, m)
+local function acronym_of(m)
   local w = m.words
   local letters, n = nil, 0
   for j = 1, #w do
-    local l = lower(cx, w[j])
+    local l = lower(w[j])
     if not small[l] then
       n = n + 1
       letters = n == 1 and sub(l, 1, 1) or letters .. sub(l, 1, 1)
@@ -472,39 +467,42 @@ end
 
 -- The canonical name: the longest full mention, each lower-case word
 -- written as another mention writes it with capitals.
-local function canonical(cx, members)
+local function canonical(members)
   -- the most words; then written in mixed case ("Geneva", not "GENEVA");
   -- then the first in the text (a name before its alias)
-  local m, best_n, best_mixed
-  for j = 1, #members do
-    local o = members[j]
-    if not o.nested or (m and not best_mixed) then
-      local n = #o.words
-      local mixed = find(o.span.text, "%l") ~= nil
-      if not m or n > best_n or (n == best_n and mixed and not best_mixed)
-         or (n == best_n and mixed == best_mixed and o.first < m.first) then
-        m, best_n, best_mixed = o, n, mixed
+  local m = members[1]
+  if members[2] then
+    local best_n, best_mixed
+    m = nil
+    for j = 1, #members do
+      local o = members[j]
+      if not o.nested or (m and not best_mixed) then
+        local n = #o.words
+        local mixed = find(o.span.text, "%l") ~= nil
+        if not m or n > best_n or (n == best_n and mixed and not best_mixed)
+           or (n == best_n and mixed == best_mixed and o.first < m.first) then
+          m, best_n, best_mixed = o, n, mixed
+        end
       end
     end
+    m = m or members[1]
   end
-  m = m or members[1]
   local person = m.label == "PERSON"
   -- the text of its tokens, one space between them (and, for a person,
   -- the words in lower case respelt): most often the mention's own text
-  local doc, token_of, src = cx.doc, cx.token_of, cx.src
-  local plain, prev_stop = true, nil
-  for i = m.first, m.last do
-    local start, stop, kind = token_of(doc, i)
-    if prev_stop and (start > prev_stop + 2 or start == prev_stop + 2
-                      and byte(src, prev_stop + 1) ~= 32) then
-      plain = false
-      break
+  local plain = true
+  if person or m.first ~= m.last then
+    local prev_stop
+    for i = m.first, m.last do
+      local start, stop, kind = token_of(cur_doc, i)
+      if prev_stop and (start > prev_stop + 2 or start == prev_stop + 2
+                        and byte(cur_src, prev_stop + 1) ~= 32)
+         or person and is_lower_word(i, start, kind) then
+        plain = false
+        break
+      end
+      prev_stop = stop
     end
-    if person and is_lower_word(cx, i, start, kind) then
-      plain = false
-      break
-    end
-    prev_stop = stop
   end
   local name
   if plain then
@@ -517,23 +515,22 @@ local function canonical(cx, members)
         local w = members[j].words
         for k = 1, #w do
           local i = w[k]
-          if not is_lower(cx, i) then
-            local l = lower(cx, i)
+          if not is_lower(i) then
+            local l = lower(i)
             if not spelled[l] then
-              local start, stop = token_of(doc, i)
-              spelled[l] = sub(src, start, stop)
+              local start, stop = token_of(cur_doc, i)
+              spelled[l] = sub(cur_src, start, stop)
             end
           end
         end
       end
     end
-    local parts, np = {}, 0
-    prev_stop = nil
+    local parts, np, prev_stop = {}, 0, nil
     for i = m.first, m.last do
-      local start, stop, kind = token_of(doc, i)
-      local text = sub(src, start, stop)
-      if person and is_lower_word(cx, i, start, kind) then
-        text = spelled[lower(cx, i)] or (upper(sub(text, 1, 1)) .. sub(text, 2))
+      local start, stop, kind = token_of(cur_doc, i)
+      local text = sub(cur_src, start, stop)
+      if person and is_lower_word(i, start, kind) then
+        text = spelled[lower(i)] or (upper(sub(text, 1, 1)) .. sub(text, 2))
       end
       if prev_stop and start > prev_stop + 1 then
         np = np + 1
@@ -552,6 +549,114 @@ end
 -- Scratch counts of labels, for an entity's label.
 local label_count = {}
 
+-- Groups the mentions (in text order) of the Doc being read.
+local function group(mentions)
+  local nm = #mentions
+  local parent, people, np = {}, nil, 0
+  for i = 1, nm do
+    local m = mentions[i]
+    m.index, parent[i] = i, i
+    if m.label == "PERSON" and #m.words > 0 then
+      people = people or {}
+      np = np + 1
+      people[np] = m
+    end
+  end
+  -- people
+  if people then group_people(people, parent) end
+  -- other labels: same words, same lexicon id or code
+  local seen, seen_id, seen_code
+  local org_words = false    -- any one-word ORG mention?
+  for i = 1, nm do
+    local m = mentions[i]
+    local label = m.label
+    if label ~= "PERSON" then
+      seen = seen or {}
+      local by_key = seen[label]
+      if not by_key then by_key = {}; seen[label] = by_key end
+      local key = key_of(m)
+      local at = by_key[key]
+      if at then union(parent, at, i) else by_key[key] = i end
+      local attrs = rawget(m.span, "attrs")
+      if attrs then
+        local id = attrs.id
+        if id then
+          if type(id) ~= "string" then id = "" .. id end
+          seen_id = seen_id or {}
+          at = seen_id[id]
+          if at then union(parent, at, i) else seen_id[id] = i end
+        end
+        local code = attrs.code
+        if code and label == "LOC" then
+          if type(code) ~= "string" then code = "" .. code end
+          seen_code = seen_code or {}
+          at = seen_code[code]
+          if at then union(parent, at, i) else seen_code[code] = i end
+        end
+      end
+      if label == "ORG" and m.first == m.last then org_words = true end
+    end
+  end
+  -- acronyms written out elsewhere in the text: "EU" and "European Union"
+  if org_words then
+    local by_acronym
+    for i = 1, nm do
+      local m = mentions[i]
+      if m.label == "ORG" and m.first ~= m.last then
+        local a = acronym_of(m)
+        if a then
+          by_acronym = by_acronym or {}
+          by_acronym[a] = by_acronym[a] or i
+        end
+      end
+    end
+    if by_acronym then
+      for i = 1, nm do
+        local m = mentions[i]
+        if m.label == "ORG" and m.first == m.last then
+          local home = by_acronym[lower(m.first)]
+          if home and view(m.first).is_upper then union(parent, home, i) end
+        end
+      end
+    end
+  end
+  -- aliases linked by the rules
+  local alias_pairs, by_span
+  local links = annotations(cur_doc).links
+  for j = 1, #links do
+    local l = links[j]
+    if l.kind == "alias" then
+      if not by_span then
+        by_span = {}
+        for i = 1, nm do by_span[mentions[i].span] = mentions[i] end
+      end
+      local a, b = by_span[l.from], by_span[l.to]
+      if a and b then
+        union(parent, a.index, b.index)
+        alias_pairs = alias_pairs or {}
+        alias_pairs[#alias_pairs + 1] = a
+        alias_pairs[#alias_pairs + 1] = b
+      end
+    end
+  end
+  -- the groups, in order of first mention (a group's first mention keeps
+  -- the group's number, negated, in its index)
+  local groups, ng = {}, 0
+  for i = 1, nm do
+    local m = mentions[i]
+    local root = find_root(parent, i)
+    if root == i then
+      ng = ng + 1
+      groups[ng] = { m }
+      m.index = -ng
+    else
+      local members = groups[-mentions[root].index]
+      members[#members + 1] = m
+    end
+  end
+  return groups, alias_pairs
+end
+
 --- Groups the entity mentions of a Doc into entities.
 -- @param doc a Doc run through the news pipeline
 -- @tparam[opt] table opts `is_mention` (function(span) -> boolean: which
@@ -562,108 +667,23 @@ local label_count = {}
 -- @usage local entities, of_span = coref.entities(doc)
 function M.entities(doc, opts)
   opts = opts or {}
-  local cx = context(doc)
-  local mentions, found, taken = collect(cx, opts.is_mention or is_mention_default)
-  propagate(cx, mentions, found, taken)
-  mentions = in_order(mentions, cx.width)
-  local nm = #mentions
-  local parent, by_span = {}, {}
-  for i = 1, nm do
-    local m = mentions[i]
-    m.index, parent[i] = i, i
-    by_span[m.span] = m
-  end
-  -- people
-  local people, np = {}, 0
-  for i = 1, nm do
-    local m = mentions[i]
-    if m.label == "PERSON" and #m.words > 0 then
-      np = np + 1
-      people[np] = m
-    end
-  end
-  if np > 0 then group_people(cx, people, parent) end
-  -- other labels: same words, same lexicon id or code
-  local seen, seen_id, seen_code = {}, {}, {}
-  local org_words = false    -- the words of one-word ORG mentions
-  for i = 1, nm do
-    local m = mentions[i]
-    local label = m.label
-    if label ~= "PERSON" then
-      local by_key = seen[label]
-      if not by_key then by_key = {}; seen[label] = by_key end
-      local key = key_of(cx, m)
-      if by_key[key] then union(parent, by_key[key], i) else by_key[key] = i end
-      local attrs = rawget(m.span, "attrs")
-      if attrs then
-        local id = attrs.id
-        if id then
-          if type(id) ~= "string" then id = "" .. id end
-          if seen_id[id] then union(parent, seen_id[id], i) else seen_id[id] = i end
-        end
-        local code = attrs.code
-        if code and label == "LOC" then
-          if type(code) ~= "string" then code = "" .. code end
-          if seen_code[code] then union(parent, seen_code[code], i) else seen_code[code] = i end
-        end
-      end
-      if label == "ORG" and m.first == m.last then org_words = true end
-    end
-  end
-  -- acronyms written out elsewhere in the text: "EU" and "European Union"
-  if org_words then
-    local by_acronym = {}
-    for i = 1, nm do
-      local m = mentions[i]
-      if m.label == "ORG" and m.first ~= m.last then
-        local a = acronym_of(cx, m)
-        if a then by_acronym[a] = by_acronym[a] or i end
-      end
-    end
-    if next(by_acronym) then
-      for i = 1, nm do
-        local m = mentions[i]
-        if m.label == "ORG" and m.first == m.last then
-          local home = by_acronym[lower(cx, m.first)]
-          if home and view(cx, m.first).is_upper then union(parent, home, i) end
-        end
-      end
-    end
-  end
-  -- aliases linked by the rules
-  local alias_pairs
-  local links = annotations(doc).links
-  for j = 1, #links do
-    local l = links[j]
-    if l.kind == "alias" then
-      local a, b = by_span[l.from], by_span[l.to]
-      if a and b then
-        union(parent, a.index, b.index)
-        alias_pairs = alias_pairs or {}
-        alias_pairs[#alias_pairs + 1] = a
-        alias_pairs[#alias_pairs + 1] = b
-      end
-    end
-  end
+  local doc0, src0, token0, lower0, norm0, lowers0, views0 =
+    cur_doc, cur_src, token_of, lower_of, norm_of, lowers, views
+  cur_doc, cur_src, token_of, lower_of, norm_of = doc, doc:source(), doc.token, doc.lower,
+                                                  doc.norm
+  lowers, views = {}, {}
+  local mentions, found, taken = collect(opts.is_mention or is_mention_default)
+  propagate(mentions, found, taken)
+  mentions = in_order(mentions, #doc + 1)
+  local groups, alias_pairs = group(mentions)
   -- entities, in order of first mention
-  local entities, of_span, of_root, ne = {}, {}, {}, 0
-  for i = 1, nm do
-    local m = mentions[i]
-    local root = find_root(parent, i)
-    local members = of_root[root]
-    if not members then
-      members = {}
-      of_root[root] = members
-      ne = ne + 1
-      entities[ne] = members
-    end
-    members[#members + 1] = m
-  end
-  for n = 1, ne do
-    local members = entities[n]
-    local label, title = members[1].label, nil
+  local entities, of_span = groups, {}
+  for n = 1, #groups do
+    local members = groups[n]
+    local first = members[1]
+    local label, title = first.label, nil
     if members[2] == nil then
-      local attrs = rawget(members[1].span, "attrs")
+      local attrs = rawget(first.span, "attrs")
       title = attrs and attrs.title
     else
       for j = 1, #members do
@@ -678,10 +698,10 @@ function M.entities(doc, opts)
       end
       for l in pairs(LABELS) do label_count[l] = nil end
     end
-    local e = { id = "E" .. n, label = label, mentions = members, attrs = { title = title },
-                aliases = {}, roles = {}, name = false }
+    local e = { id = "E" .. n, label = label, mentions = members,
+                attrs = title and { title = title } or {}, aliases = {}, roles = {},
+                name = canonical(members) }
     for j = 1, #members do of_span[members[j].span] = e end
-    e.name = canonical(cx, members)
     entities[n] = e
   end
   -- aliases: the other names an alias link gave the entity
@@ -699,6 +719,8 @@ function M.entities(doc, opts)
       end
     end
   end
+  cur_doc, cur_src, token_of, lower_of, norm_of, lowers, views =
+    doc0, src0, token0, lower0, norm0, lowers0, views0
   return entities, of_span
 end
 

@@ -51,10 +51,12 @@ local function entity_within(span, by_first, of_span)
   return best and of_span[best.span]
 end
 
--- Adds link l's target to out[l.from].
+-- Adds link l's target to out[l.from] (out: a table, or nil for a new one).
 local function add_target(out, l)
+  out = out or {}
   local list = out[l.from]
   if not list then out[l.from] = { l.to } else list[#list + 1] = l.to end
+  return out
 end
 
 local EMPTY = {}
@@ -82,25 +84,26 @@ local function person_finder(entities, n)
   end
 end
 
+-- The mentions of the first n entities by first token.
+local function mentions_by_first(entities, n)
+  local by_first = {}
+  for k = 1, n do
+    for _, m in ipairs(entities[k].mentions) do
+      local list = by_first[m.first]
+      if not list then by_first[m.first] = { m } else list[#list + 1] = m end
+    end
+  end
+  return by_first
+end
+
 local function quotes_of(quote_spans, entities, of_span, speaker_of, antecedent_of)
   local out = {}
   if not quote_spans then return out end
+  speaker_of, antecedent_of = speaker_of or EMPTY, antecedent_of or EMPTY
   -- the mentions by first token, and the people, made when first needed
   -- (of the entities coreference found, not those made for descriptions)
   local by_first, person_before
   local found = #entities
-  local function within(span)
-    if not by_first then
-      by_first = {}
-      for k = 1, found do
-        for _, m in ipairs(entities[k].mentions) do
-          local list = by_first[m.first]
-          if not list then by_first[m.first] = { m } else list[#list + 1] = m end
-        end
-      end
-    end
-    return entity_within(span, by_first, of_span)
-  end
   local described = {}      -- description text -> entity made for it
   for _, q in ipairs(quote_spans) do
     local attrs = q.attrs or {}
@@ -111,12 +114,14 @@ local function quotes_of(quote_spans, entities, of_span, speaker_of, antecedent_
     local e
     if sp then
       item.speaker_mention = place(sp)
-      e = within(sp)
+      by_first = by_first or mentions_by_first(entities, found)
+      e = entity_within(sp, by_first, of_span)
       local kind = sp.attrs and sp.attrs.kind
       if e and kind == "description" and e.label ~= "PERSON" then e = nil end
     end
     if not e and ante then
-      e = within(ante)
+      by_first = by_first or mentions_by_first(entities, found)
+      e = entity_within(ante, by_first, of_span)
       if not e and ante.attrs and ante.attrs.kind == "description" then sp = ante end
     end
     -- "he said", "she added": the person named last before the pronoun, when
@@ -233,13 +238,13 @@ function M.build(doc, opts)
       duration_spans[#duration_spans + 1] = s
     end
   end
-  local of_links, speaker_of, antecedent_of = {}, {}, {}
+  local of_links, speaker_of, antecedent_of
   local role_links, alias_links
   for _, l in ipairs(a.links) do
     local kind = l.kind
-    if kind == "of" then add_target(of_links, l)
-    elseif kind == "speaker" then add_target(speaker_of, l)
-    elseif kind == "antecedent" then add_target(antecedent_of, l)
+    if kind == "of" then of_links = add_target(of_links, l)
+    elseif kind == "speaker" then speaker_of = add_target(speaker_of, l)
+    elseif kind == "antecedent" then antecedent_of = add_target(antecedent_of, l)
     elseif kind == "role" then
       role_links = role_links or {}
       role_links[#role_links + 1] = l
@@ -254,7 +259,7 @@ function M.build(doc, opts)
     local who = of_span[l.from]
     if who then
       local role = l.to
-      local what = of_links[role] and of_span[of_links[role][1]]
+      local what = of_links and of_links[role] and of_span[of_links[role][1]]
       who.roles[#who.roles + 1] = { text = role.text, start = role.start, stop = role.stop,
                                     of = what and what.id or null }
       links[#links + 1] = { kind = "role", from = who.id, to = what and what.id or null,
