@@ -94,14 +94,13 @@ end
 --- The nearest mention with one of these labels ending before token i, in
 -- the same sentence or else in the one before ("Its director").
 function helpers.before(doc, labels, i)
-  local sentence = doc[i].sentence
+  local sentence = doc:sentence_of(i)
   local best
   for _, label in ipairs(labels) do
     for _, s in ipairs(doc:spans(label)) do
-      local at = doc[s.first].sentence
-      if s.last < i and (at == sentence or at == sentence - 1) and is_mention(s)
-         and (not best or s.last > best.last) then
-        best = s
+      if s.last < i and is_mention(s) and (not best or s.last > best.last) then
+        local at = doc:sentence_of(s.first)
+        if at == sentence or at == sentence - 1 then best = s end
       end
     end
   end

@@ -274,7 +274,7 @@ local SCALE = set(words"thousand million billion trillion m bn mn k")
 
 local function lower_at(doc, i)
   if i < 1 or i > #doc then return nil end
-  return doc[i].text:lower()
+  return doc:text(i, i):lower()
 end
 
 local function is_duration(text, first, doc)

@@ -95,9 +95,14 @@ local possessive = T.text{ "'s", "’s", "'", "’" }
 
 -- Names from lists count when written as names are (with a capital
 -- first: "Turkey" is a place, "turkey" is not; a number alone is no name).
+-- A token that opens with an ASCII capital has one (no view of it needed:
+-- doc[i] builds a table of every field).
+local byte = string.byte
 local function written_as_name(m, doc)
-  local t = doc[m.first]
-  return t.has_upper and not (m.first == m.last and is_function_word[t.lower])
+  local first = m.first
+  local b = byte(doc:text(first, first))
+  if not (b and b >= 65 and b <= 90) and not doc[first].has_upper then return false end
+  return not (first == m.last and is_function_word[doc:lower(first)])
 end
 
 -- Helpers for actions: the name alone becomes the span.
