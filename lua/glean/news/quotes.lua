@@ -780,23 +780,29 @@ end
 -- a cue word, not "according"; or the pair "- called" ("so-called").
 local STOP_TEXT = { ["."] = true, ["!"] = true, ["?"] = true, ["\226\128\166"] = true }
 
--- Is a blank line (two line breaks) after token i?
+-- Is a blank line (two line breaks) after token i? (Two "\n" in the gap
+-- after it, or none and two "\r".)
 local function paragraph_after(doc, i)
   local text = doc:source()
   local _, stop = doc:token(i)
   local nxt = i < #doc and doc:token(i + 1) or #text + 1
   if nxt <= stop + 2 then return false end         -- no gap, or one byte
-  local gap = sub(text, stop + 1, nxt - 1)
-  local _, breaks = gap:gsub("\n", "")
-  if breaks == 0 then _, breaks = gap:gsub("\r", "") end
-  return breaks >= 2
+  local b = find(text, "\n", stop + 1, true)
+  if b and b < nxt then
+    b = find(text, "\n", b + 1, true)
+    return b ~= nil and b < nxt
+  end
+  b = find(text, "\r", stop + 1, true)
+  if not b or b >= nxt then return false end
+  b = find(text, "\r", b + 1, true)
+  return b ~= nil and b < nxt
 end
 
 -- Does a speaker region end at token j (text t): a sentence end, a cue, a
 -- quote, a paragraph's end? k walks the Doc's quotes along with j.
 local function region_ends(doc, j, t, cues, quotes, k)
   while quotes[k] and quotes[k].last < j do k = k + 1 end
-  local stop = STOP_TEXT[t] or cues[t] or lower(t) == "according"
+  local stop = STOP_TEXT[t] or cues[t] or #t == 9 and lower(t) == "according"
                or quotes[k] and quotes[k].first <= j or paragraph_after(doc, j)
   return stop, k
 end
@@ -824,10 +830,10 @@ local function free_run(doc, s, i, max, cues)
 end
 
 -- The number of FREE units of tokens first..last (a "- called" pair is
--- one).
-local function units(doc, first, last)
+-- one), counted up to max + 1 at most.
+local function units(doc, first, last, max)
   local n, j = 0, first
-  while j <= last do
+  while j <= last and n <= max do
     if j < last and doc:text(j, j) == "-" and lower(doc:text(j + 1, j + 1)) == "called" then
       j = j + 2
     else
@@ -898,7 +904,8 @@ local TELL = set[[told tell tells telling asked ask asks asking]]
 -- Does the text between two byte offsets hold a line break?
 local function broken(doc, from, to)
   if to < from then return false end
-  return find(sub(doc:source(), from, to), "\n") ~= nil
+  local b = find(doc:source(), "\n", from, true)
+  return b ~= nil and b <= to
 end
 
 -- Drops the tokens of a region up to its last line break.
@@ -907,7 +914,8 @@ local function after_break(doc, ts)
   for k = #ts, 2, -1 do
     local _, prev_stop = doc:token(ts[k - 1].i)
     local start = doc:token(ts[k].i)
-    if find(sub(text, prev_stop + 1, start - 1), "\n") then
+    local b = find(text, "\n", prev_stop + 1, true)
+    if b and b <= start - 1 then
       local out = {}
       for j = k, #ts do out[#out + 1] = ts[j] end
       return out
@@ -1007,14 +1015,15 @@ function M.candidate(m, doc, how, opts)
   end
   if opts and (opts.region_max or opts.mid_max) then
     -- unbounded windows in the pattern: the bounds are kept here
-    if mc and opts.mid_max and units(doc, mc.first, mc.last) > opts.mid_max then return nil end
+    if mc and opts.mid_max and units(doc, mc.first, mc.last, opts.mid_max) > opts.mid_max then
+      return nil
+    end
     if rc and opts.region_max then
       rc = last_units(doc, rc, opts.region_max)
     end
   end
   local region = rc and tokens(doc, rc.first, rc.last) or {}
   local cue = cc and tokens(doc, cc.first, cc.last) or {}
-  local mid = mc and tokens(doc, mc.first, mc.last) or {}
   local cue_word = cue[#cue] and cue[#cue].low or ""
   local participle = find(cue_word, "ing$") ~= nil
   local after_quote = rc and rc.first > q.last
@@ -1059,6 +1068,7 @@ function M.candidate(m, doc, how, opts)
     speaker = subject_of(region)
   end
   if not speaker or #speaker == 0 then return nil end
+  local mid = mc and tokens(doc, mc.first, mc.last) or {}
   for _, t in ipairs(cue) do cue_words[#cue_words + 1] = t.text end
   if mid[1] and mid[1].low == "that" and (how == "before" or how == "participle") then
     cue_words[#cue_words + 1] = "that"
