@@ -747,14 +747,24 @@ local ISO = "^%d%d%d%d%-%d%d%-%d%d%f[%D]"
 local function is_space(b) return b == 32 or (b >= 9 and b <= 13) end
 
 -- Where the stretch that may hold a date ending at the year at y starts:
--- the second run of non-space characters before it (or 1).
+-- the second run of non-space characters before it (or 1, when that is
+-- not within the 32 bytes before it: a search from the line's start finds
+-- the same).
 local function stretch_start(l, y)
-  local lo = y > 64 and y - 64 or 1
+  local lo = y > 32 and y - 32 or 1
   local bytes = { string.byte(l, lo, y - 1) }
   local j = #bytes
   for _ = 1, 2 do
-    while j > 0 and is_space(bytes[j]) do j = j - 1 end
-    while j > 0 and not is_space(bytes[j]) do j = j - 1 end
+    while j > 0 do
+      local b = bytes[j]
+      if b ~= 32 and (b < 9 or b > 13) then break end
+      j = j - 1
+    end
+    while j > 0 do
+      local b = bytes[j]
+      if b == 32 or b >= 9 and b <= 13 then break end
+      j = j - 1
+    end
   end
   if j == 0 then return 1 end          -- (a run may go on before lo)
   return lo + j
