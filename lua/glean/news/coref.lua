@@ -546,6 +546,17 @@ local function canonical(members)
   return name
 end
 
+-- "E1", "E2", ...: made once each.
+local entity_ids = {}
+local function entity_id(n)
+  local id = entity_ids[n]
+  if not id then
+    id = "E" .. n
+    if n <= 1000 then entity_ids[n] = id end
+  end
+  return id
+end
+
 -- Scratch counts of labels, for an entity's label.
 local label_count = {}
 
@@ -662,8 +673,10 @@ end
 -- @tparam[opt] table opts `is_mention` (function(span) -> boolean: which
 -- spans are mentions; default: spans not made by a gazetteer)
 -- @treturn table an array of entities `{id, label, name, mentions = {...},
--- aliases = {...}, roles = {}, attrs = {...}}`, in order of first mention,
--- and a table span -> entity
+-- aliases = {...}, roles = {}, attrs = {...}}`, in order of first mention
+-- (each mention `{span, label, first, last, nested, ...}`: its span, with
+-- the offsets and text, and the label coreference gave it), and a table
+-- span -> entity
 -- @usage local entities, of_span = coref.entities(doc)
 function M.entities(doc, opts)
   opts = opts or {}
@@ -698,7 +711,7 @@ function M.entities(doc, opts)
       end
       for l in pairs(LABELS) do label_count[l] = nil end
     end
-    local e = { id = "E" .. n, label = label, mentions = members,
+    local e = { id = entity_id(n), label = label, mentions = members,
                 attrs = title and { title = title } or {}, aliases = {}, roles = {},
                 name = canonical(members) }
     for j = 1, #members do of_span[members[j].span] = e end

@@ -45,7 +45,7 @@
 -- print(d.value, d.grain, d.relative)          --> 2025-09-12  day  true
 -- print(dates.duration("five years").value)     --> P5Y
 
-local type, tonumber, tostring, ipairs, pairs = type, tonumber, tostring, ipairs, pairs
+local type, tonumber, tostring, pairs = type, tonumber, tostring, pairs
 local error, select = error, select
 local floor = math.floor
 local format = string.format
@@ -627,7 +627,8 @@ end
 local function try(s, ctx)
   local start = s:find("^%d") and "d" or s:find("^%a") and "a" or "other"
   local nwords = select(2, s:gsub(" ", "")) + 1
-  for _, f in ipairs(forms) do
+  for k = 1, #forms do
+    local f = forms[k]
     local a, b, c
     if (not f[3] or f[3] == start) and (not f[4] or f[4] == nwords) then
       a, b, c = s:match(f[1])

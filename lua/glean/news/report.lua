@@ -61,6 +61,17 @@ end
 
 local EMPTY = {}
 
+-- "Q1", "Q2", ...: made once each.
+local quote_ids = {}
+local function quote_id(i)
+  local id = quote_ids[i]
+  if not id then
+    id = "Q" .. i
+    if i <= 1000 then quote_ids[i] = id end
+  end
+  return id
+end
+
 local PERSONAL = { he = true, she = true, him = true, her = true }
 
 -- The PERSON mentions by last token (binary search: the last with last < i).
@@ -70,7 +81,8 @@ local function person_finder(entities, n)
   for k = 1, n do
     local e = entities[k]
     if e.label == "PERSON" then
-      for _, m in ipairs(e.mentions) do people[#people + 1] = m end
+      local mentions = e.mentions
+      for j = 1, #mentions do people[#people + 1] = mentions[j] end
     end
   end
   sort(people, by_last)
@@ -88,7 +100,9 @@ end
 local function mentions_by_first(entities, n)
   local by_first = {}
   for k = 1, n do
-    for _, m in ipairs(entities[k].mentions) do
+    local mentions = entities[k].mentions
+    for j = 1, #mentions do
+      local m = mentions[j]
       local list = by_first[m.first]
       if not list then by_first[m.first] = { m } else list[#list + 1] = m end
     end
@@ -105,7 +119,8 @@ local function quotes_of(quote_spans, entities, of_span, speaker_of, antecedent_
   local by_first, person_before
   local found = #entities
   local described = {}      -- description text -> entity made for it
-  for _, q in ipairs(quote_spans) do
+  for n = 1, #quote_spans do
+    local q = quote_spans[n]
     local attrs = q.attrs or {}
     local item = { start = q.start, stop = q.stop, text = q.text, speaker = null,
                    speaker_mention = null, cue = attrs.cue or null }
@@ -191,7 +206,9 @@ end
 local function dates_of(date_spans, duration_spans, text, opts)
   local ref = opts.date or dates.reference(text)
   local list, durations = {}, {}
-  for i, s in ipairs(date_spans or EMPTY) do
+  date_spans = date_spans or EMPTY
+  for i = 1, #date_spans do
+    local s = date_spans[i]
     local item = { start = s.start, stop = s.stop, text = s.text, value = null, grain = null }
     local r = resolve(s.text, ref)
     if r then
@@ -201,7 +218,9 @@ local function dates_of(date_spans, duration_spans, text, opts)
     end
     list[i] = item
   end
-  for i, s in ipairs(duration_spans or EMPTY) do
+  duration_spans = duration_spans or EMPTY
+  for i = 1, #duration_spans do
+    local s = duration_spans[i]
     local item = { start = s.start, stop = s.stop, text = s.text, value = null }
     local r = duration(s.text)
     if r then item.value = r.value or null; item.grain = r.grain end
@@ -225,7 +244,8 @@ function M.build(doc, opts)
   local a = spans_mod.annotations(doc)
   local spans = spans_mod.sorted_spans(a)
   local quote_spans, date_spans, duration_spans
-  for _, s in ipairs(spans) do
+  for i = 1, #spans do
+    local s = spans[i]
     local label = s.label
     if label == "QUOTE" then
       quote_spans = quote_spans or {}
@@ -240,7 +260,9 @@ function M.build(doc, opts)
   end
   local of_links, speaker_of, antecedent_of
   local role_links, alias_links
-  for _, l in ipairs(a.links) do
+  local all_links = a.links
+  for i = 1, #all_links do
+    local l = all_links[i]
     local kind = l.kind
     if kind == "of" then of_links = add_target(of_links, l)
     elseif kind == "speaker" then speaker_of = add_target(speaker_of, l)
@@ -255,7 +277,9 @@ function M.build(doc, opts)
   end
   -- roles: person --role--> ROLE --of--> organisation or place
   local links = {}
-  for _, l in ipairs(role_links or EMPTY) do
+  role_links = role_links or EMPTY
+  for i = 1, #role_links do
+    local l = role_links[i]
     local who = of_span[l.from]
     if who then
       local role = l.to
@@ -266,7 +290,9 @@ function M.build(doc, opts)
                             text = role.text }
     end
   end
-  for _, l in ipairs(alias_links or EMPTY) do
+  alias_links = alias_links or EMPTY
+  for i = 1, #alias_links do
+    local l = alias_links[i]
     local from, to = of_span[l.from], of_span[l.to]
     if from and to then
       links[#links + 1] = { kind = "alias", from = from.id, to = to.id,
@@ -274,18 +300,21 @@ function M.build(doc, opts)
     end
   end
   local quotes = quotes_of(quote_spans, entities, of_span, speaker_of, antecedent_of)
-  for i, q in ipairs(quotes) do
+  for i = 1, #quotes do
+    local q = quotes[i]
+    local id = quote_id(i)
     if q.speaker ~= null then
-      links[#links + 1] = { kind = "speaker", from = q.speaker, to = "Q" .. i }
+      links[#links + 1] = { kind = "speaker", from = q.speaker, to = id }
     end
-    q.id = "Q" .. i
+    q.id = id
   end
   local date_list, durations, ref = dates_of(date_spans, duration_spans, doc:source(), opts)
   local out_entities = {}
-  for i, e in ipairs(entities) do
-    local mentions, sorted = {}, true
-    for j, m in ipairs(e.mentions) do
-      local s = m.span
+  for i = 1, #entities do
+    local e = entities[i]
+    local mentions, sorted, members = {}, true, e.mentions
+    for j = 1, #members do
+      local s = members[j].span
       mentions[j] = { start = s.start, stop = s.stop, text = s.text }
       if j > 1 and mentions[j - 1].start >= s.start then sorted = false end
     end
