@@ -268,7 +268,8 @@ function M.scan(text)
   local paras = paragraphs(text)
   local carried = false       -- the previous paragraph left a quote open
   local next_mark = 1
-  for _, p in ipairs(paras) do
+  for pn = 1, #paras do
+    local p = paras[pn]
     -- this paragraph's marks
     local marks = {}
     while all[next_mark] and all[next_mark].i <= p.stop do
@@ -282,7 +283,8 @@ function M.scan(text)
     local first = marks[1]
     local continues_here = carried and first and first.i == p.start
                            and first.family == "double" and first.role ~= "close"
-    for k, mk in ipairs(marks) do
+    for k = 1, #marks do
+      local mk = marks[k]
       if mk.family == "double" then
         if not open then
           if mk.role == "open" or mk.role == "either" then
@@ -352,7 +354,7 @@ function M.scan(text)
       end
     end
     table.sort(found, function(a, b) return a.start < b.start end)
-    for _, q in ipairs(found) do out[#out + 1] = q end
+    for q = 1, #found do out[#out + 1] = found[q] end
   end
   return out
 end
@@ -365,7 +367,8 @@ local last_text, last_by_start = nil, nil
 local function quotes_by_start(text)
   if text ~= last_text then
     local by = {}
-    for _, q in ipairs(M.scan(text)) do by[q.start] = q end
+    local found = M.scan(text)
+    for k = 1, #found do local q = found[k]; by[q.start] = q end
     last_text, last_by_start = text, by
   end
   return last_by_start
@@ -481,7 +484,8 @@ end
 -- Without parenthesised parts: "Sen. Smith (D-Mass.)" -> "Sen. Smith".
 local function drop_parens(ts)
   local out, depth = {}, 0
-  for _, t in ipairs(ts) do
+  for k = 1, #ts do
+    local t = ts[k]
     if t.text == "(" or t.text == "[" then depth = depth + 1
     elseif (t.text == ")" or t.text == "]") and depth > 0 then depth = depth - 1
     elseif depth == 0 then out[#out + 1] = t end
@@ -493,7 +497,9 @@ end
 -- parts without a letter ("Smith, 82, said").
 local function segments(ts)
   local segs, cur = {}, {}
-  for _, t in ipairs(drop_parens(ts)) do
+  local kept = drop_parens(ts)
+  for k = 1, #kept do
+    local t = kept[k]
     if is_sep(t.text) or t.dash then
       if #cur > 0 then segs[#segs + 1] = cur end
       cur = {}
@@ -503,9 +509,12 @@ local function segments(ts)
   end
   if #cur > 0 then segs[#segs + 1] = cur end
   local out = {}
-  for _, sg in ipairs(segs) do
+  for k = 1, #segs do
+    local sg = segs[k]
     local letters = false
-    for _, t in ipairs(sg) do if find(t.text, "%a") then letters = true end end
+    for j = 1, #sg do
+      if find(sg[j].text, "%a") then letters = true; break end
+    end
     if letters then out[#out + 1] = sg end
   end
   return out
@@ -520,7 +529,7 @@ local function name_like(sg)
   if not is_cap(first.text) or DETERMINERS[first.low] or BREAKERS[first.low] then return false end
   if not is_cap(last.text) then return false end
   local caps = 0
-  for _, t in ipairs(sg) do if is_cap(t.text) then caps = caps + 1 end end
+  for k = 1, n do if is_cap(sg[k].text) then caps = caps + 1 end end
   return caps * 2 >= n
 end
 
@@ -548,7 +557,7 @@ end
 
 local function kind_of(sg)
   local words = {}
-  for k, t in ipairs(sg) do words[k] = t.text end
+  for k = 1, #sg do words[k] = sg[k].text end
   return M.speaker_kind(words)
 end
 
@@ -610,7 +619,9 @@ end
 -- saying ..."): of the comma segments, the first that does not open with a
 -- preposition or a conjunction; its leading name, pronoun or description.
 local function lead_np(ts)
-  for _, sg in ipairs(segments(ts)) do
+  local segs = segments(ts)
+  for sn = 1, #segs do
+    local sg = segs[sn]
     local k = 1
     while sg[k] and (sg[k].low == "and" or sg[k].low == "but" or sg[k].low == "so"
                      or sg[k].low == "then" or sg[k].low == "also") do k = k + 1 end
@@ -683,7 +694,8 @@ local function object_of(ts)
   if not sg then return nil end
   if PRONOUNS[sg[1].low] then return { sg[1] } end
   local out = {}
-  for k, t in ipairs(sg) do
+  for k = 1, #sg do
+    local t = sg[k]
     if k > 1 and CUTS[t.low] then break end
     if k == 1 and BREAKERS[t.low] and not DETERMINERS[t.low] then return nil end
     out[#out + 1] = t
@@ -942,7 +954,7 @@ subject_candidate = function(doc, s, q, region)
   if not np then return nil end
   local kind = kind_of(np)
   if kind == "description" or #np == 1 and EMPTY_SUBJECTS[np[1].low] then return nil end
-  for _, t in ipairs(np) do if find(t.text, "^[’']s$") then return nil end end
+  for k = 1, #np do if find(np[k].text, "^[’']s$") then return nil end end
   local nxt = np[#np].i + 1
   if nxt >= q.first then return nil end
   local w = doc:text(nxt, nxt)
@@ -1069,21 +1081,24 @@ function M.candidate(m, doc, how, opts)
   end
   if not speaker or #speaker == 0 then return nil end
   local mid = mc and tokens(doc, mc.first, mc.last) or {}
-  for _, t in ipairs(cue) do cue_words[#cue_words + 1] = t.text end
+  for k = 1, #cue do cue_words[#cue_words + 1] = cue[k].text end
   if mid[1] and mid[1].low == "that" and (how == "before" or how == "participle") then
     cue_words[#cue_words + 1] = "that"
   end
   local dist = 0
   local ends = content_end(doc, q)
   if how == "before" or how == "participle" or how == "according" and not after_quote then
-    for _, t in ipairs(how == "according" and region or mid) do
+    local list = how == "according" and region or mid
+    for k = 1, #list do
+      local t = list[k]
       if is_word(t.text) and t.low ~= "that" then dist = dist + 1 end
     end
     if how == "according" then dist = dist - #speaker end
     if ends == "," then dist = dist + 0.5 end
     if how == "participle" then dist = dist + 0.25 end
   elseif how == "after" then
-    for _, t in ipairs(region) do
+    for k = 1, #region do
+      local t = region[k]
       if t.i >= speaker[1].i then break end
       if is_word(t.text) then dist = dist + 1 end
     end
@@ -1098,7 +1113,7 @@ function M.candidate(m, doc, how, opts)
   elseif how == "byline" then
     dist = 1
   else
-    for _, t in ipairs(mid) do if is_word(t.text) then dist = dist + 1 end end
+    for k = 1, #mid do if is_word(mid[k].text) then dist = dist + 1 end end
     if ends == "." then dist = dist + 1.5 end
   end
   local list = s.cands[q] or {}
