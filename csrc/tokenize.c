@@ -782,12 +782,16 @@ static size_t fast_step (TokState *st, size_t pos, int *err) {
       e++;
     }
     if (e < len && s[e] >= 0x80) {
-      /* Extend, Format or ZWJ would join the last character (WB4) */
+      /* Extend, Format or ZWJ would join the last character (WB4), and
+      ** another horizontal space (U+2004, ...) a last ' ' (WB3d), maybe
+      ** before a mark joining them both: the general way decides */
       gl_Char ch;
       int wb;
       gl_char_at(s, len, e, &ch);
       wb = (int)GL_P_WB(ch.props);
-      if (wb == GL_WB_EXTEND || wb == GL_WB_FORMAT || wb == GL_WB_ZWJ) return pos;
+      if (wb == GL_WB_EXTEND || wb == GL_WB_FORMAT || wb == GL_WB_ZWJ ||
+          (wb == GL_WB_WSEGSPACE && s[e - 1] == ' '))
+        return pos;
     }
     if (on_space(st, pos, e, breaks)) *err = GL_ENOMEM;
     return e;
