@@ -75,6 +75,7 @@ local function lower(i)
 end
 
 local function view(i)
+  if not views then views = {} end
   local v = views[i]
   if v == nil then
     v = cur_doc[i]
@@ -200,13 +201,15 @@ end
 
 -- Mentions from the spans: the rules' entity spans, plus lexicon places and
 -- groups inside an organisation's or event's name ("the British consulate
--- in Istanbul"). Returns them, how many are the rules', and the marks
--- when they were needed.
+-- in Istanbul"). Returns them, how many are the rules', the marks when
+-- they were needed, and whether two of the rules' cover the same tokens
+-- (else the rules' are in strict text order, as the spans are).
 local function collect(is_mention)
   local all = sorted_spans(annotations(cur_doc))
   local mentions, nm = {}, 0
   local inner, ni = nil, 0
   local default = is_mention == is_mention_default
+  local tied, prev = false, nil
   for j = 1, #all do
     local s = all[j]
     local label = s.label
@@ -215,6 +218,8 @@ local function collect(is_mention)
       if default and rule ~= "lexicon" and rule ~= "user" or not default and is_mention(s) then
         nm = nm + 1
         mentions[nm] = new_mention(s, label, false)
+        if prev and prev.first == s.first and prev.last == s.last then tied = true end
+        prev = s
       end
       if rule == "lexicon" and (label == "LOC" or label == "NORP") then
         ni = ni + 1
@@ -242,7 +247,7 @@ local function collect(is_mention)
       end
     end
   end
-  return mentions, found, taken
+  return mentions, found, taken, tied
 end
 
 local function by_first(a, b) return a.first < b.first end
@@ -564,24 +569,21 @@ local label_count = {}
 local function group(mentions)
   local nm = #mentions
   local parent, people, np = {}, nil, 0
-  for i = 1, nm do
-    local m = mentions[i]
-    m.index, parent[i] = i, i
-    if m.label == "PERSON" and #m.words > 0 then
-      people = people or {}
-      np = np + 1
-      people[np] = m
-    end
-  end
-  -- people
-  if people then group_people(people, parent) end
-  -- other labels: same words, same lexicon id or code
+  -- other labels: same words, same lexicon id or code (people are
+  -- grouped below; a union's result does not depend on the order)
   local seen, seen_id, seen_code
   local org_words = false    -- any one-word ORG mention?
   for i = 1, nm do
     local m = mentions[i]
+    m.index, parent[i] = i, i
     local label = m.label
-    if label ~= "PERSON" then
+    if label == "PERSON" then
+      if #m.words > 0 then
+        people = people or {}
+        np = np + 1
+        people[np] = m
+      end
+    else
       seen = seen or {}
       local by_key = seen[label]
       if not by_key then by_key = {}; seen[label] = by_key end
@@ -608,6 +610,8 @@ local function group(mentions)
       if label == "ORG" and m.first == m.last then org_words = true end
     end
   end
+  -- people
+  if people then group_people(people, parent) end
   -- acronyms written out elsewhere in the text: "EU" and "European Union"
   if org_words then
     local by_acronym
@@ -684,10 +688,10 @@ function M.entities(doc, opts)
     cur_doc, cur_src, token_of, lower_of, norm_of, lowers, views
   cur_doc, cur_src, token_of, lower_of, norm_of = doc, doc:source(), doc.token, doc.lower,
                                                   doc.norm
-  lowers, views = {}, {}
-  local mentions, found, taken = collect(opts.is_mention or is_mention_default)
+  lowers, views = {}, false
+  local mentions, found, taken, tied = collect(opts.is_mention or is_mention_default)
   propagate(mentions, found, taken)
-  mentions = in_order(mentions, #doc + 1)
+  if tied or #mentions > found then mentions = in_order(mentions, #doc + 1) end
   local groups, alias_pairs = group(mentions)
   -- entities, in order of first mention
   local entities, of_span = groups, {}

@@ -231,6 +231,9 @@ end
 
 local function by_start(a, b) return a.start < b.start end
 
+-- The labels of the spans the report lists besides the entities.
+local REPORTED = { QUOTE = 1, DATE = 2, DURATION = 3 }
+
 --- Builds the report of a Doc the news pipeline ran over.
 -- @param doc the Doc
 -- @tparam[opt] table opts `doc` (the input's name), `date` (the reference
@@ -246,16 +249,18 @@ function M.build(doc, opts)
   local quote_spans, date_spans, duration_spans
   for i = 1, #spans do
     local s = spans[i]
-    local label = s.label
-    if label == "QUOTE" then
-      quote_spans = quote_spans or {}
-      quote_spans[#quote_spans + 1] = s
-    elseif label == "DATE" then
-      date_spans = date_spans or {}
-      date_spans[#date_spans + 1] = s
-    elseif label == "DURATION" then
-      duration_spans = duration_spans or {}
-      duration_spans[#duration_spans + 1] = s
+    local which = REPORTED[s.label]
+    if which then
+      if which == 1 then
+        quote_spans = quote_spans or {}
+        quote_spans[#quote_spans + 1] = s
+      elseif which == 2 then
+        date_spans = date_spans or {}
+        date_spans[#date_spans + 1] = s
+      else
+        duration_spans = duration_spans or {}
+        duration_spans[#duration_spans + 1] = s
+      end
     end
   end
   local of_links, speaker_of, antecedent_of
