@@ -746,6 +746,7 @@ local DAY_FIRST = "%f[%w]%d%d?%a*%s+%a+%.?,?%s+%d%d%d%d%f[%D]"
 local MONTH_FIRST = "%f[%a]%a+%.?%s+%d%d?%a*,?%s+%d%d%d%d%f[%D]"
 local ISO = "^%d%d%d%d%-%d%d%-%d%d%f[%D]"
 local function is_space(b) return b == 32 or (b >= 9 and b <= 13) end
+local DIGIT_CHARS = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" }
 
 -- Where the stretch that may hold a date ending at the year at y starts:
 -- the second run of non-space characters before it (or 1, when that is
@@ -888,11 +889,15 @@ function M.reference(text)
     if not e then break end
     pos = e + 1
   end
-  -- else the first five non-blank lines; only those with a digit can hold
-  -- a full date
+  -- else the first five non-blank lines; only those with four digits in a
+  -- row can hold a full date. The digits are found by a plain search for
+  -- each of the ten (the next place of each kept), their runs by a pattern.
   local match = string.match
+  local at = { false, false, false, false, false, false, false, false, false, false }
+  for d = 1, 10 do at[d] = find(head, DIGIT_CHARS[d], 1, true) or false end
+  local first = len + 1     -- the first of the places in `at` (len + 1: none)
+  for d = 1, 10 do if at[d] and at[d] < first then first = at[d] end end
   n, pos = 0, 1
-  local digit = 0           -- the first digit at or after pos (len + 1: none)
   while pos <= len do
     local e = find(head, "\n", pos, true)
     local last = (e or len + 1) - 1
@@ -900,8 +905,26 @@ function M.reference(text)
     if word and word <= last then
       n = n + 1
       if n > 5 then break end
-      if digit < pos then digit = match(head, "^%D*()", pos) end
-      if digit <= last then
+      -- the runs of digits of the line: is one four digits long or more?
+      local long, scan = false, pos
+      while true do
+        if first < scan then                -- the next digit at or after scan
+          first = len + 1
+          for d = 1, 10 do
+            local p = at[d]
+            if p and p < scan then
+              p = find(head, DIGIT_CHARS[d], scan, true) or false
+              at[d] = p
+            end
+            if p and p < first then first = p end
+          end
+        end
+        if first > last then break end
+        local stop = match(head, "^%d*()", first)
+        if stop - first >= 4 then long = true; break end
+        scan = stop
+      end
+      if long then
         local found = date_in(sub(head, pos, last))
         if found then return found end
       end
