@@ -49,6 +49,16 @@ describe("glean.news.quotes.scan", function()
                 scanned('"We are ready," Ada Lin said. "All of us."'))
   end)
 
+  it("pairs straight double marks set apart by spaces, as in text tokenised beforehand", function()
+    assert.same({ '" The ferry is late , "' },
+                scanned('" The ferry is late , " the captain said .'))
+    assert.same({ '" We stay . "' }, scanned('Ada Lin said : " We stay . "'))
+    assert.same({ '" One , "', '" two . "' }, scanned('" One , " she said , " two . "'))
+    -- a mark alone, or before punctuation, opens nothing
+    assert.same({}, scanned('The " key is lost .'))
+    assert.same({}, scanned('A mark " , and " . here'))
+  end)
+
   it("pairs single curly marks, as in a scare quote", function()
     assert.same({ "‘old guard’" }, scanned("The ‘old guard’ stayed away from the vote."))
   end)
@@ -124,6 +134,13 @@ describe("news quote rules", function()
     assert.equal(1, #q)
     assert.equal("Ada Lin", q[1].speaker)
     assert.equal("name", q[1].kind)
+    assert.equal("said", q[1].attrs.cue)
+  end)
+
+  it("finds the speaker of a quote in text tokenised beforehand", function()
+    local q = found(run('" The tolls stay , " said Ada Lin , the transport chief .'))
+    assert.equal(1, #q)
+    assert.equal("Ada Lin", q[1].speaker)
     assert.equal("said", q[1].attrs.cue)
   end)
 

@@ -168,6 +168,25 @@ local function role(text, m, i, e)
   return "either"
 end
 
+-- Does the float mark k (a straight " between spaces) open a quote? In
+-- text tokenised beforehand, with marks and punctuation set apart by
+-- spaces (`" Demand is weak , " he said .`), every mark floats: one opens
+-- when a word follows it (after its space, in the paragraph) and a later
+-- double mark of the paragraph can close it.
+local function float_opens(text, marks, k, stop)
+  local j = marks[k].e + 1
+  while j <= stop and is_space_byte(byte(text, j)) do j = j + 1 end
+  if j > stop or before(text, j + 1) ~= "word" then return false end
+  for m = k + 1, #marks do
+    local later = marks[m]
+    if later.family == "double" and (later.role == "close" or later.role == "either"
+                                     or later.role == "float") then
+      return true
+    end
+  end
+  return false
+end
+
 -- Paragraphs --------------------------------------------------------------
 
 -- Is the text hard-wrapped (most lines of a similar, moderate length)? Then
@@ -287,7 +306,8 @@ function M.scan(text)
       local mk = marks[k]
       if mk.family == "double" then
         if not open then
-          if mk.role == "open" or mk.role == "either" then
+          if mk.role == "open" or mk.role == "either"
+             or (mk.role == "float" and float_opens(text, marks, k, p.stop)) then
             open = mk
             open_continues = continues_here and k == 1
           elseif carried and #found == 0 and mk.role == "close" then
