@@ -32,6 +32,21 @@ typedef struct Input {
 
 static unsigned next (Input *in) { return in->p < in->end ? *in->p++ : 0; }
 
+/* Runs r2 (prepared through a forms store) with the same spans as r: does
+** it find other matches than r did? */
+static int store_run_differs (gl_PRun *r2, const gl_PRun *r, size_t nspans,
+                              const uint8_t *spans, const uint8_t *end, size_t ntok) {
+  size_t i;
+  r2->ext = every_third;
+  for (i = 0; i < nspans && ntok > 0 && spans + 3 * i + 2 < end; i++) {
+    uint32_t f = spans[3 * i] % (uint32_t)ntok, l = f + spans[3 * i + 1] % 3;
+    gl_pm_add_span(r2, f, l, spans[3 * i + 2] % 4);
+  }
+  return gl_pm_find(r2) == GL_OK &&
+         (r2->nfound != r->nfound ||
+          (r->nfound && memcmp(r2->found, r->found, r->nfound * sizeof(gl_PMatch)) != 0));
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   Input in;
   gl_Prog p;
@@ -121,29 +136,13 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
           gl_forms_add_prog(&fm, &p) == GL_OK && gl_forms_add_prog(&fm, &p) == GL_OK &&
           gl_pm_init(&r2, &p, t.tok, t.ntok, text, &fm, plain_alloc, NULL) == GL_OK) {
         if (r2.vidx != 0) abort();
-        r2.ext = every_third;
-        for (i = 0; i < nspans && t.ntok > 0 && spans + 3 * i + 2 < in.end; i++) {
-          uint32_t f = spans[3 * i] % (uint32_t)t.ntok, l = f + spans[3 * i + 1] % 3;
-          gl_pm_add_span(&r2, f, l, spans[3 * i + 2] % 4);
-        }
-        if (gl_pm_find(&r2) == GL_OK &&
-            (r2.nfound != r.nfound ||
-             (r.nfound && memcmp(r2.found, r.found, r.nfound * sizeof(gl_PMatch)) != 0)))
-          abort();
+        if (store_run_differs(&r2, &r, nspans, spans, in.end, t.ntok)) abort();
         /* the same text again through the same store: its text cache now
         ** answers from the first run */
         if (gl_forms_init(&fm, t.tok, t.ntok, text, plain_alloc, NULL) == GL_OK &&
-            gl_pm_init(&r2, &p, t.tok, t.ntok, text, &fm, plain_alloc, NULL) == GL_OK) {
-          r2.ext = every_third;
-          for (i = 0; i < nspans && t.ntok > 0 && spans + 3 * i + 2 < in.end; i++) {
-            uint32_t f = spans[3 * i] % (uint32_t)t.ntok, l = f + spans[3 * i + 1] % 3;
-            gl_pm_add_span(&r2, f, l, spans[3 * i + 2] % 4);
-          }
-          if (gl_pm_find(&r2) == GL_OK &&
-              (r2.nfound != r.nfound ||
-               (r.nfound && memcmp(r2.found, r.found, r.nfound * sizeof(gl_PMatch)) != 0)))
-            abort();
-        }
+            gl_pm_init(&r2, &p, t.tok, t.ntok, text, &fm, plain_alloc, NULL) == GL_OK &&
+            store_run_differs(&r2, &r, nspans, spans, in.end, t.ntok))
+          abort();
       }
       gl_pm_free(&r2);
       gl_forms_free(&fm);

@@ -134,13 +134,17 @@ end
 -- The copies of an untrusted file's rules and phases (see detach) have
 -- metatables of their own, which the file cannot reach: what it changes in
 -- Rule or Phase then never reaches the fields the pipeline reads from them.
-local DetachedRule = { __tostring = Rule.__tostring }
-DetachedRule.__index = DetachedRule
-
-local function is_rule(x)
-  local mt = getmetatable(x)
-  return mt == Rule or mt == DetachedRule
+-- twin(mt): such a metatable, and a test for objects of either.
+local function twin(mt)
+  local copy = { __tostring = mt.__tostring }
+  copy.__index = copy
+  return copy, function(x)
+    local m = getmetatable(x)
+    return m == mt or m == copy
+  end
 end
+
+local DetachedRule, is_rule = twin(Rule)
 M.is_rule = is_rule
 
 -- Phases ------------------------------------------------------------------
@@ -187,13 +191,7 @@ function M.phase(def)
   return ph
 end
 
-local DetachedPhase = { __tostring = Phase.__tostring }
-DetachedPhase.__index = DetachedPhase
-
-local function is_phase(x)
-  local mt = getmetatable(x)
-  return mt == Phase or mt == DetachedPhase
-end
+local DetachedPhase, is_phase = twin(Phase)
 M.is_phase = is_phase
 
 -- Compiles a phase once: one program for its token rules, one scanner for

@@ -471,6 +471,20 @@ function M.run(source, chunkname, vocab, opts)
   return nil, value, kind
 end
 
+-- The end of a guarded call (see guard, matcher): the LPeg window left,
+-- the string and LPeg metatables' methods and the protected tables put
+-- back, and the call's error raised (its LPeg budget's stop first).
+local function finisher(plain, snap, budget)
+  return function(saved_string, saved_lpeg, sc, sl, sw, called, ok, ...)
+    if not plain then slpeg.leave(sc, sl, sw) end
+    string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
+    if snap then restore(snap) end
+    if not called then error(ok, 0) end
+    if not ok then error(budget.message or (...), 0) end
+    return ...
+  end
+end
+
 --- Default instruction budget of one call through `guard`.
 -- @usage print(sandbox.CALL_INSTRUCTIONS)
 M.CALL_INSTRUCTIONS = 1000000
@@ -529,14 +543,7 @@ function M.guard(env, fn, opts)
   -- opts.restore = false leaves putting the protected tables back to the
   -- caller (sandbox.restore), after a batch of calls
   local snap = opts.restore ~= false and protected_of[env] or nil
-  local function finish(saved_string, saved_lpeg, sc, sl, sw, called, ok, ...)
-    if not plain then slpeg.leave(sc, sl, sw) end
-    string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
-    if snap then restore(snap) end
-    if not called then error(ok, 0) end
-    if not ok then error(budget.message or (...), 0) end
-    return ...
-  end
+  local finish = finisher(plain, snap, budget)
   return function(...)
     local saved_string, saved_lpeg = string_meta.__index, lpeg_meta.__index
     string_meta.__index, lpeg_meta.__index = str, methods
@@ -592,14 +599,7 @@ function M.matcher(env, opts)
   local real_match = slpeg.real_match
   local plain = plain_of[env]
   local methods = plain and plain_methods or lpeg_methods
-  local function finish(saved_string, saved_lpeg, sc, sl, sw, called, ok, ...)
-    if not plain then slpeg.leave(sc, sl, sw) end
-    string_meta.__index, lpeg_meta.__index = saved_string, saved_lpeg
-    if snap then restore(snap) end
-    if not called then error(ok, 0) end
-    if not ok then error(budget.message or (...), 0) end
-    return ...
-  end
+  local finish = finisher(plain, snap, budget)
   return function(p, subject, init, ...)
     local n = type(subject) == "string" and #subject or 0
     limits.instructions = ins + per_byte * n
