@@ -551,16 +551,24 @@ local function canonical(members)
   return name
 end
 
--- "E1", "E2", ...: made once each.
-local entity_ids = {}
-local function entity_id(n)
-  local id = entity_ids[n]
-  if not id then
-    id = "E" .. n
-    if n <= 1000 then entity_ids[n] = id end
+--- A function giving the ids prefix .. n ("E1", "E2", ...), each string
+-- made once (the first thousand kept): reports number many entities and
+-- quotes per document.
+-- @tparam string prefix
+-- @treturn function n -> id
+-- @usage local quote_id = coref.numbered("Q"); print(quote_id(3))   --> Q3
+function M.numbered(prefix)
+  local ids = {}
+  return function(n)
+    local id = ids[n]
+    if not id then
+      id = prefix .. n
+      if n <= 1000 then ids[n] = id end
+    end
+    return id
   end
-  return id
 end
+local entity_id = M.numbered("E")
 
 -- Scratch counts of labels, for an entity's label.
 local label_count = {}

@@ -62,15 +62,7 @@ end
 local EMPTY = {}
 
 -- "Q1", "Q2", ...: made once each.
-local quote_ids = {}
-local function quote_id(i)
-  local id = quote_ids[i]
-  if not id then
-    id = "Q" .. i
-    if i <= 1000 then quote_ids[i] = id end
-  end
-  return id
-end
+local quote_id = coref.numbered("Q")
 
 local PERSONAL = { he = true, she = true, him = true, her = true }
 
