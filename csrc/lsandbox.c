@@ -276,8 +276,8 @@ static void restore_fields (lua_State *L, int t, int fields) {
 ** core.sandbox_restore(snap): puts the protected host tables of a
 ** snapshot back as they were. snap maps each table to `{fields = {...},
 ** meta = metatable or false}` (see glean.sandbox). The same work as a Lua
-** loop, in C: it runs after every phase of an untrusted rule file, that is
-** several times per document.
+** loop, in C: it runs when an untrusted rule file's phases end, once per
+** document or more.
 ** @function sandbox_restore
 ** @tparam table snap
 */
