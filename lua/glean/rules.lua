@@ -486,12 +486,11 @@ end
 
 -- Attribute functions, actions and explain records for the winners.
 local function run_actions(c, rules, doc, flat, winners, number, matches, made, as_match, plog)
-  local rule_of, lua = c.rule_of, c.lua
+  local rule_of = c.rule_of
   for i = 1, #winners do
     local w = winners[i]
-    local rn = flat[3 * w - 2]
-    local r = rules[rule_of[rn]]
-    if plog or (lua[rn] and (r.action or type(r.attrs) == "function")) then
+    local r = rules[rule_of[flat[3 * w - 2]]]
+    if plog or r.action or type(r.attrs) == "function" then
       local k = number and number[w] or w
       local m = matches[k] or as_match(k)
       local span = made[i] or nil
@@ -867,10 +866,11 @@ end
 -- lead to tables the pipeline never reads, so an action cannot swap an
 -- unguarded function in later. Text rules match under limits too, for
 -- their LPeg function captures (`lpeg.Cmt`, `p / f`) and LPeg's own work:
--- each starts with a tick (after a test of its first byte) that charges
--- its top region to the match's LPeg budget. `pool` gives the calls over
--- a document the LPeg steps allowed per byte of it; a phase's scan fills it
--- anew (less what the scan's first-byte tests cost, which no tick counts).
+-- each starts with a test of its first byte, and the scan of a document
+-- prepays its top region at each place it will try it (or, when its first
+-- byte cannot be known, it starts with a tick). `pool` gives the calls
+-- over a document the LPeg steps allowed per byte of it; a phase's scan
+-- fills it anew (less what the scan's first-byte tests cost).
 local function detach(phases, guard, guard_pattern, restore, matcher, slpeg, pool)
   local rules_seen, seen = {}, {}
   local lpeg_match = matcher{ pool = pool.of_text }
@@ -1053,8 +1053,8 @@ function M.load(source, opts)
     return pool
   end
   -- the file's functions run under limits too when the pipeline calls them
-  -- (the protected host tables are put back once per phase run, not after
-  -- every call: see run_phase's caller)
+  -- (the protected host tables are put back when a run of the file's
+  -- phases ends, not after every call: see Pipeline:run)
   local limits = { instructions = opts.call_instructions, memory = opts.call_memory,
                    restore = false, pool = pool.of_doc }
   local guarded = {}

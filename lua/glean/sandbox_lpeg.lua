@@ -121,6 +121,17 @@ local rP, rCmt, rCp, rS, rtype = real.P, real.Cmt, real.Cp, real.S, real.type
 local current
 local left = huge
 
+-- Raises budget b's stop, "rule file stopped: too much matching work"
+-- (its message made, and on_stop called, the first time).
+local function stop(b)
+  if not b.message then
+    b.message = format("%s%stoo much matching work (more than %.0f LPeg steps)",
+                       b.where and (b.where .. ": ") or "", STOPPED, b.total)
+    if b.on_stop then b.on_stop(b) end
+  end
+  error(b.message, 0)
+end
+
 -- Raises the running budget's stop (after drawing on its pool, if any).
 local function over()
   local b = current
@@ -133,13 +144,8 @@ local function over()
     left = left + take
     if left >= 0 then return end
   end
-  if not b.message then
-    b.message = format("%s%stoo much matching work (more than %.0f LPeg steps)",
-                       b.where and (b.where .. ": ") or "", STOPPED, b.total)
-    if b.on_stop then b.on_stop(b) end
-  end
   left = -huge
-  error(b.message, 0)
+  stop(b)
 end
 
 --- A budget of `limit` LPeg steps for one sandboxed call.
@@ -878,13 +884,7 @@ function M.prepay(b, steps)
     pool.left, b.left = pool.left - take, b.left + take
   end
   if b == current then left = b.left end
-  if b.left >= 0 then return end
-  if not b.message then
-    b.message = format("%s%stoo much matching work (more than %.0f LPeg steps)",
-                       b.where and (b.where .. ": ") or "", STOPPED, b.total)
-    if b.on_stop then b.on_stop(b) end
-  end
-  error(b.message, 0)
+  if b.left < 0 then stop(b) end
 end
 
 --- The information the counting constructors keep on a pattern (nil for
