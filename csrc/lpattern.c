@@ -12,6 +12,7 @@
 #include "compat.h"
 #include "lglean.h"
 #include "pattern.h"
+#include "unicode_data.h"
 
 #define GL_PROGRAM_TYPE  "glean.Program"
 #define GL_RUN_TYPE      "glean.ProgramRun"
@@ -889,13 +890,10 @@ static int l_byte_weights (lua_State *L) {
   return 1;
 }
 
-static int ascii_word (unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-static int ascii_space (unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
+/* The scan's classes: ASCII letters and digits (GL_A_ALNUM), and the six
+** ASCII blanks " \t\r\n\f\v" (GL_A_SPACE: ASCII White_Space is these). */
+#define SCAN_WORD(c)   (gl_ascii_class[c] & GL_A_ALNUM)
+#define SCAN_SPACE(c)  (gl_ascii_class[c] & GL_A_SPACE)
 
 /***
 ** core.scan_cost(text, weights): the sum of the weights of the bytes at
@@ -912,12 +910,12 @@ static int l_scan_cost (lua_State *L) {
   double sum = 0;
   while (i < n) {
     sum += w[s[i]];
-    if (ascii_word(s[i])) {
-      while (i < n && ascii_word(s[i])) i++;
-      while (i < n && ascii_space(s[i])) i++;
+    if (SCAN_WORD(s[i])) {
+      while (i < n && SCAN_WORD(s[i])) i++;
+      while (i < n && SCAN_SPACE(s[i])) i++;
     }
-    else if (ascii_space(s[i])) {
-      while (i < n && ascii_space(s[i])) i++;
+    else if (SCAN_SPACE(s[i])) {
+      while (i < n && SCAN_SPACE(s[i])) i++;
     }
     else i++;
   }
