@@ -905,24 +905,33 @@ int gl_forms_add_prog (gl_PForms *fm, const gl_Prog *p) {
   /* count per string: old uses (strings known before), then new ones */
   {
     size_t nold_str = v->cap_use_lo ? v->cap_use_lo - 1 : 0;
+    int keys;
     for (i = 0; i < nold_str && i + 1 < g.nlo; i++) g.lo[i + 1] = v->use_lo[i + 1] - v->use_lo[i];
     for (k = 0; k < g.nneu; k += 3) g.lo[g.neu[k] + 1]++;
     for (i = 0; i + 1 < g.nlo; i++) g.lo[i + 1] += g.lo[i];
-    /* fill: lo[i] walks from the start of string i's uses */
-    for (i = 0; i < nold_str; i++) {
-      uint32_t u;
-      for (u = v->use_lo[i]; u < v->use_lo[i + 1]; u++) {
-        uint32_t *to = &g.uses[3 * (size_t)g.lo[i]++];
-        to[0] = v->uses[3 * (size_t)u];
-        to[1] = v->uses[3 * (size_t)u + 1];
-        to[2] = v->uses[3 * (size_t)u + 2];
+    /* fill: lo[i] walks from the start of string i's uses; keys first,
+    ** then set memberships, each by program (old ones, then this one):
+    ** voc_key reads only the keys, both stop past the program's own */
+    for (keys = 1; keys >= 0; keys--) {
+      for (i = 0; i < nold_str; i++) {
+        uint32_t u;
+        for (u = v->use_lo[i]; u < v->use_lo[i + 1]; u++) {
+          uint32_t *to;
+          if ((v->uses[3 * (size_t)u + 1] != 0) != keys) continue;
+          to = &g.uses[3 * (size_t)g.lo[i]++];
+          to[0] = v->uses[3 * (size_t)u];
+          to[1] = v->uses[3 * (size_t)u + 1];
+          to[2] = v->uses[3 * (size_t)u + 2];
+        }
       }
-    }
-    for (k = 0; k < g.nneu; k += 3) {
-      uint32_t *to = &g.uses[3 * (size_t)g.lo[g.neu[k]]++];
-      to[0] = (uint32_t)idx;
-      to[1] = g.neu[k + 1];
-      to[2] = g.neu[k + 2];
+      for (k = 0; k < g.nneu; k += 3) {
+        uint32_t *to;
+        if ((g.neu[k + 1] != 0) != keys) continue;
+        to = &g.uses[3 * (size_t)g.lo[g.neu[k]]++];
+        to[0] = (uint32_t)idx;
+        to[1] = g.neu[k + 1];
+        to[2] = g.neu[k + 2];
+      }
     }
     for (i = g.nlo - 1; i > 0; i--) g.lo[i] = g.lo[i - 1];   /* back to the starts */
     g.lo[0] = 0;
@@ -1177,10 +1186,15 @@ static uint32_t vid_of (gl_PForms *fm, int f, size_t t) {
   return id;
 }
 
+/* A string's uses are its keys, then its set memberships, each group by
+** program index (see gl_forms_add_prog): a common word is in the sets of
+** many programs, and the scans below were a fifth of a match run. */
+
 /* Is vocabulary string id in set 'set' of program idx? */
 static int voc_in_set (const gl_PVocab *v, uint32_t id, uint32_t idx, uint32_t set) {
   const uint32_t *u = v->uses + 3 * (size_t)v->use_lo[id], *end = v->uses + 3 * (size_t)v->use_lo[id + 1];
-  for (; u < end; u += 3) if (u[0] == idx && u[1] == 0 && u[2] == set) return 1;
+  while (u < end && u[1] != 0) u += 3;                  /* past the keys */
+  for (; u < end && u[0] <= idx; u += 3) if (u[0] == idx && u[2] == set) return 1;
   return 0;
 }
 
@@ -1188,7 +1202,8 @@ static int voc_in_set (const gl_PVocab *v, uint32_t id, uint32_t idx, uint32_t s
 ** idx, or 0. */
 static uint32_t voc_key (const gl_PVocab *v, uint32_t id, uint32_t idx, int f) {
   const uint32_t *u = v->uses + 3 * (size_t)v->use_lo[id], *end = v->uses + 3 * (size_t)v->use_lo[id + 1];
-  for (; u < end; u += 3) if (u[0] == idx && u[1] == (uint32_t)f + 1) return u[2] + 1;
+  for (; u < end && u[1] != 0 && u[0] <= idx; u += 3)
+    if (u[0] == idx && u[1] == (uint32_t)f + 1) return u[2] + 1;
   return 0;
 }
 
