@@ -244,13 +244,37 @@ static int sb_call (lua_State *L) {
 }
 
 /* Puts the fields of table t (at index t) back as saved (the table at
-** index fields): changed and removed fields first, then the fields added
-** since are cleared (clearing a field during a traversal is allowed). */
-static void restore_fields (lua_State *L, int t, int fields) {
-  for (lua_pushnil(L); lua_next(L, fields); ) {       /* key, saved value */
+** index fields, holding count fields, or -1: not known). One walk over t
+** puts changed fields back and clears added ones (setting an existing
+** field during a traversal is allowed); when it met fewer saved keys than
+** there are, a walk over the saved fields puts the removed ones back. One
+** walk instead of two halves the restore after each document. */
+static void restore_fields (lua_State *L, int t, int fields, lua_Integer count) {
+  lua_Integer met = 0;
+  for (lua_pushnil(L); lua_next(L, t); ) {            /* key, current */
     lua_pushvalue(L, -2);
-    lua_rawget(L, t);                                 /* key, saved, current */
-    if (!lua_rawequal(L, -1, -2)) {
+    lua_rawget(L, fields);                            /* key, current, saved */
+    if (lua_isnil(L, -1)) {                           /* added since: clear */
+      lua_pop(L, 2);
+      lua_pushvalue(L, -1);
+      lua_pushnil(L);
+      lua_rawset(L, t);
+      continue;
+    }
+    met++;
+    if (!lua_rawequal(L, -1, -2)) {                   /* changed: put back */
+      lua_pushvalue(L, -3);
+      lua_insert(L, -2);                              /* key, current, key, saved */
+      lua_rawset(L, t);
+    }
+    else lua_pop(L, 1);
+    lua_pop(L, 1);
+  }
+  if (count >= 0 && met == count) return;
+  for (lua_pushnil(L); lua_next(L, fields); ) {       /* key, saved */
+    lua_pushvalue(L, -2);
+    lua_rawget(L, t);
+    if (lua_isnil(L, -1)) {                           /* removed: put back */
       lua_pop(L, 1);
       lua_pushvalue(L, -2);
       lua_insert(L, -2);                              /* key, key, saved */
@@ -258,26 +282,15 @@ static void restore_fields (lua_State *L, int t, int fields) {
     }
     else lua_pop(L, 2);
   }
-  for (lua_pushnil(L); lua_next(L, t); ) {            /* key, value */
-    lua_pop(L, 1);
-    lua_pushvalue(L, -1);
-    lua_rawget(L, fields);
-    if (lua_isnil(L, -1)) {                           /* added since: clear */
-      lua_pop(L, 1);
-      lua_pushvalue(L, -1);
-      lua_pushnil(L);
-      lua_rawset(L, t);
-    }
-    else lua_pop(L, 1);
-  }
 }
 
 /***
 ** core.sandbox_restore(snap): puts the protected host tables of a
 ** snapshot back as they were. snap maps each table to `{fields = {...},
-** meta = metatable or false}` (see glean.sandbox). The same work as a Lua
-** loop, in C: it runs when an untrusted rule file's phases end, once per
-** document or more.
+** count = number of fields, meta = metatable or false}` (see
+** glean.sandbox; without count, the fields are walked twice). The same
+** work as a Lua loop, in C: it runs when an untrusted rule file's phases
+** end, once per document or more.
 ** @function sandbox_restore
 ** @tparam table snap
 */
@@ -287,12 +300,15 @@ static int sb_restore (lua_State *L) {
   luaL_checkstack(L, 12, "sandbox_restore");
   for (lua_pushnil(L); lua_next(L, 1); ) {            /* 2: table, 3: saved */
     if (lua_istable(L, 2) && lua_istable(L, 3)) {
-      lua_getfield(L, 3, "fields");                   /* 4 */
-      if (lua_istable(L, 4)) restore_fields(L, 2, 4);
-      lua_getfield(L, 3, "meta");                     /* 5: saved metatable or false */
-      if (!lua_getmetatable(L, 2)) lua_pushboolean(L, 0);   /* 6: current, raw */
-      if (!lua_rawequal(L, 5, 6)) {
-        if (lua_istable(L, 5)) lua_pushvalue(L, 5);
+      lua_Integer count;
+      lua_getfield(L, 3, "count");                    /* 4 */
+      count = lua_isnumber(L, 4) ? lua_tointeger(L, 4) : -1;
+      lua_getfield(L, 3, "fields");                   /* 5 */
+      if (lua_istable(L, 5)) restore_fields(L, 2, 5, count);
+      lua_getfield(L, 3, "meta");                     /* 6: saved metatable or false */
+      if (!lua_getmetatable(L, 2)) lua_pushboolean(L, 0);   /* 7: current, raw */
+      if (!lua_rawequal(L, 6, 7)) {
+        if (lua_istable(L, 6)) lua_pushvalue(L, 6);
         else lua_pushnil(L);
         lua_setmetatable(L, 2);
       }

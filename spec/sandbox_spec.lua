@@ -531,6 +531,40 @@ describe("sandbox include", function()
   end)
 end)
 
+describe("core.sandbox_restore", function()
+  -- a table changed every way at once: a field changed, one removed, one
+  -- added (the count of fields stays the same), a metatable set
+  local function damaged()
+    local t = { a = 1, b = 2, c = 3 }
+    local snap = { [t] = { fields = { a = 1, b = 2, c = 3 }, count = 3, meta = false } }
+    t.a, t.b, t.d = 10, nil, 4
+    setmetatable(t, {})
+    return t, snap
+  end
+
+  it("puts back changed, removed and added fields and the metatable", function()
+    local t, snap = damaged()
+    core.sandbox_restore(snap)
+    assert.same({ a = 1, b = 2, c = 3 }, t)
+    assert.is_nil(getmetatable(t))
+  end)
+
+  it("does the same for a snapshot without a count of fields", function()
+    local t, snap = damaged()
+    snap[t].count = nil
+    core.sandbox_restore(snap)
+    assert.same({ a = 1, b = 2, c = 3 }, t)
+  end)
+
+  it("finds a removed field when as many were added", function()
+    local t = { a = 1, b = 2 }
+    local snap = { [t] = { fields = { a = 1, b = 2 }, count = 2, meta = false } }
+    t.a, t.x, t.b, t.y = nil, "x", nil, "y"
+    core.sandbox_restore(snap)
+    assert.same({ a = 1, b = 2 }, t)
+  end)
+end)
+
 describe("core.sandbox_call", function()
   after_each(host_intact)
 

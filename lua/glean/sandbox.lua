@@ -320,21 +320,22 @@ local function snapshot(roots)
     local t = todo[#todo]
     todo[#todo] = nil
     if snap[t] == nil then
-      local c = {}
+      local c, n = {}, 0
       for k, v in next, t do
         c[k] = v
+        n = n + 1
         if type(k) == "table" and snap[k] == nil then todo[#todo + 1] = k end
         if type(v) == "table" and snap[v] == nil then todo[#todo + 1] = v end
       end
-      snap[t] = { fields = c, meta = metaof(t) or false }
+      snap[t] = { fields = c, count = n, meta = metaof(t) or false }
     end
   end
   return snap
 end
 
 -- Puts every protected table's fields (changed, removed or added) and
--- metatable back as saved, in C (core.sandbox_restore): it runs after
--- each phase of an untrusted file, several times per document.
+-- metatable back as saved, in C (core.sandbox_restore): it runs when an
+-- untrusted file's phases end, once per document or more.
 local restore = core.sandbox_restore
 
 -- A fresh environment for one load, and the string table for the string
