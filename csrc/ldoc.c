@@ -199,6 +199,48 @@ gl_LDoc *gl_doc_check (lua_State *L, int idx) {
   return d;
 }
 
+/*
+** Doc methods are the calls a pipeline makes most (doc:text, doc:token...),
+** and luaL_checkudata looks the type name up in the registry each time.
+** So every Doc method and metamethod carries the Doc metatable as upvalue
+** DOC_META (the iterators as their last upvalue) and compares argument 1's
+** metatable with it. On a mismatch gl_doc_check or luaL_checkudata runs as
+** before: it raises the usual error, or accepts a Doc should the upvalue
+** have been replaced (debug.setupvalue).
+*/
+#define DOC_META      lua_upvalueindex(1)
+#define DOC_METHODS   lua_upvalueindex(2)   /* of doc_index only */
+
+/* The Doc (open or closed) at idx if its metatable is the one at meta,
+** else NULL; like luaL_testudata without the registry. */
+static inline gl_LDoc *doc_test (lua_State *L, int idx, int meta) {
+  gl_LDoc *d = (gl_LDoc *)lua_touserdata(L, idx);
+  if (d != NULL && lua_getmetatable(L, idx)) {
+    int same = lua_rawequal(L, -1, meta);
+    lua_pop(L, 1);
+    if (same) return d;
+  }
+  return NULL;
+}
+
+/* The open Doc that is argument 1 of a Doc method, or gl_doc_check's error. */
+static inline gl_LDoc *doc_self (lua_State *L) {
+  gl_LDoc *d = doc_test(L, 1, DOC_META);
+  return (d != NULL && !d->closed) ? d : gl_doc_check(L, 1);
+}
+
+/* Argument 1 of a Doc method that also accepts a closed Doc. */
+static gl_LDoc *doc_self_any (lua_State *L) {
+  gl_LDoc *d = doc_test(L, 1, DOC_META);
+  return (d != NULL) ? d : (gl_LDoc *)luaL_checkudata(L, 1, GL_DOC_TYPE);
+}
+
+/* The open Doc an iterator holds as upvalue 1 (meta: its metatable upvalue). */
+static gl_LDoc *doc_upvalue (lua_State *L, int meta) {
+  gl_LDoc *d = doc_test(L, lua_upvalueindex(1), meta);
+  return (d != NULL && !d->closed) ? d : gl_doc_check(L, lua_upvalueindex(1));
+}
+
 /* Converts a 1-based index, negative from the end, to 0-based; returns -1
 ** when it is out of range. */
 static lua_Integer token_index (lua_Integer i, size_t n) {
@@ -289,15 +331,16 @@ static void push_view (lua_State *L, gl_LDoc *d, size_t i) {
 ** Number of tokens: `#doc`.
 */
 static int doc_len (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   lua_pushinteger(L, (lua_Integer)d->t.ntok);
   return 1;
 }
 
-/* doc[i] gives a token view; doc.name a method. */
+/* doc[i] gives a token view; doc.name a method (upvalues DOC_META and
+** DOC_METHODS). */
 static int doc_index (lua_State *L) {
   if (lua_type(L, 2) == LUA_TNUMBER) {
-    gl_LDoc *d = gl_doc_check(L, 1);
+    gl_LDoc *d = doc_self(L);
     /* range-check as a float first: casting a huge float is undefined */
     lua_Number x = lua_tonumber(L, 2), n = (lua_Number)d->t.ntok;
     lua_Integer i;
@@ -308,9 +351,9 @@ static int doc_index (lua_State *L) {
       lua_pushnil(L);
     return 1;
   }
-  luaL_checkudata(L, 1, GL_DOC_TYPE);   /* methods resolve even when closed */
+  doc_self_any(L);                      /* methods resolve even when closed */
   lua_pushvalue(L, 2);
-  lua_rawget(L, lua_upvalueindex(1));
+  lua_rawget(L, DOC_METHODS);
   return 1;
 }
 
@@ -319,7 +362,7 @@ static int doc_index (lua_State *L) {
 ** @function Doc:token
 */
 static int doc_token (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   lua_Integer i = token_index(luaL_checkinteger(L, 2), d->t.ntok);
   const gl_Token *k;
   if (i < 0) { lua_pushnil(L); return 1; }
@@ -331,7 +374,7 @@ static int doc_token (lua_State *L) {
 }
 
 static int doc_tokens_iter (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, lua_upvalueindex(1));
+  gl_LDoc *d = doc_upvalue(L, lua_upvalueindex(3));
   lua_Integer last = lua_tointeger(L, lua_upvalueindex(2));
   lua_Integer i = lua_tointeger(L, 2) + 1;
   const gl_Token *k;
@@ -348,7 +391,7 @@ static int doc_tokens_iter (lua_State *L) {
 ** Iterates over tokens: `for i, start, stop, kind in doc:tokens([i [, j]])`.
 */
 static int doc_tokens (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   size_t first = 0, last = 0;
   int nonempty;
   if (lua_isnoneornil(L, 2)) {
@@ -361,7 +404,8 @@ static int doc_tokens (lua_State *L) {
   }
   lua_pushvalue(L, 1);
   lua_pushinteger(L, nonempty ? (lua_Integer)last + 1 : 0);
-  lua_pushcclosure(L, doc_tokens_iter, 2);
+  lua_pushvalue(L, DOC_META);
+  lua_pushcclosure(L, doc_tokens_iter, 3);
   lua_pushnil(L);
   lua_pushinteger(L, (lua_Integer)first);
   return 3;
@@ -373,7 +417,7 @@ static void sentence_bounds (gl_LDoc *d, size_t s, size_t *first, size_t *last) 
 }
 
 static int doc_sentences_iter (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, lua_upvalueindex(1));
+  gl_LDoc *d = doc_upvalue(L, lua_upvalueindex(2));
   lua_Integer s = lua_tointeger(L, 2);
   size_t first, last;
   if (s < 0 || (size_t)s >= d->t.nsent) return 0;
@@ -388,9 +432,10 @@ static int doc_sentences_iter (lua_State *L) {
 ** Iterates over sentences: `for s, first, last in doc:sentences()`.
 */
 static int doc_sentences (lua_State *L) {
-  gl_doc_check(L, 1);
+  doc_self(L);
   lua_pushvalue(L, 1);
-  lua_pushcclosure(L, doc_sentences_iter, 1);
+  lua_pushvalue(L, DOC_META);
+  lua_pushcclosure(L, doc_sentences_iter, 2);
   lua_pushnil(L);
   lua_pushinteger(L, 0);
   return 3;
@@ -400,7 +445,7 @@ static int doc_sentences (lua_State *L) {
 ** First and last token of sentence s (negative from the end).
 */
 static int doc_sentence (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   lua_Integer s = token_index(luaL_checkinteger(L, 2), d->t.nsent);
   size_t first, last;
   if (s < 0) { lua_pushnil(L); return 1; }
@@ -411,13 +456,13 @@ static int doc_sentence (lua_State *L) {
 }
 
 static int doc_sentence_count (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   lua_pushinteger(L, (lua_Integer)d->t.nsent);
   return 1;
 }
 
 static int doc_sentence_of (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   lua_Integer i = token_index(luaL_checkinteger(L, 2), d->t.ntok);
   if (i < 0 || d->t.nsent == 0) lua_pushnil(L);
   else lua_pushinteger(L, (lua_Integer)gl_sentence_of(&d->t, (size_t)i) + 1);
@@ -429,7 +474,7 @@ static int doc_sentence_of (lua_State *L) {
 ** clamped like string.sub.
 */
 static int doc_text (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   size_t first, last;
   if (!token_range(L, d, 2, 3, &first, &last)) lua_pushliteral(L, "");
   else {
@@ -443,7 +488,7 @@ static int doc_text (lua_State *L) {
 ** Byte offsets (1-based, inclusive) covered by tokens i to j.
 */
 static int doc_span (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   size_t first, last;
   if (!token_range(L, d, 2, 3, &first, &last)) { lua_pushnil(L); return 1; }
   lua_pushinteger(L, (lua_Integer)d->t.tok[first].start + 1);
@@ -468,7 +513,7 @@ static size_t token_after (const gl_LDoc *d, size_t b) {
 ** @function Doc:locate
 */
 static int doc_locate (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   lua_Integer i = luaL_checkinteger(L, 2), j = luaL_checkinteger(L, 3);
   size_t first, last, a, b;
   if (i < 1) i = 1;
@@ -490,7 +535,7 @@ static int doc_locate (lua_State *L) {
 }
 
 static int doc_form (lua_State *L, int form) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   lua_Integer i = token_index(luaL_checkinteger(L, 2), d->t.ntok);
   const gl_Token *k;
   if (i < 0) { lua_pushnil(L); return 1; }
@@ -507,7 +552,7 @@ static int doc_shape (lua_State *L) { return doc_form(L, FORM_SHAPE); }
 ** The whole text the Doc was made from.
 */
 static int doc_source (lua_State *L) {
-  gl_doc_check(L, 1);
+  doc_self(L);
   gl_getuservalue(L, 1);
   return 1;
 }
@@ -528,7 +573,7 @@ static int doc_source (lua_State *L) {
 ** @treturn int resume, a 1-based byte offset (#text + 1 when n is #doc)
 */
 static int doc_stable_prefix (lua_State *L) {
-  gl_LDoc *d = gl_doc_check(L, 1);
+  gl_LDoc *d = doc_self(L);
   const gl_Token *tok = d->t.tok;
   size_t n = d->t.ntok, k, limit;
   size_t found = 0;
@@ -547,7 +592,7 @@ static int doc_stable_prefix (lua_State *L) {
 }
 
 static int doc_gc (lua_State *L) {
-  gl_LDoc *d = (gl_LDoc *)luaL_checkudata(L, 1, GL_DOC_TYPE);
+  gl_LDoc *d = doc_self_any(L);
   if (d->busy) return luaL_error(L, "attempt to close a Doc while a pattern runs over it");
   gl_tokens_free(&d->t);
   d->closed = 1;
@@ -555,7 +600,7 @@ static int doc_gc (lua_State *L) {
 }
 
 static int doc_tostring (lua_State *L) {
-  gl_LDoc *d = (gl_LDoc *)luaL_checkudata(L, 1, GL_DOC_TYPE);
+  gl_LDoc *d = doc_self_any(L);
   if (d->closed) lua_pushfstring(L, GL_DOC_TYPE " (closed) (%p)", (void *)d);
   else lua_pushfstring(L, GL_DOC_TYPE " (%d tokens, %d sentences) (%p)",
                        (int)d->t.ntok, (int)d->t.nsent, (void *)d);
@@ -636,14 +681,19 @@ static const luaL_Reg module_funcs[] = {
 void gl_open_doc (lua_State *L) {
   gl_register_type(L, GL_TOKENIZER_TYPE, tk_meta, tk_methods, NULL);
 
-  /* Doc: __index also answers doc[i], so it is a function over the methods */
+  /* Doc: __index also answers doc[i], so it is a function over the
+  ** methods; every C function gets the metatable as upvalue DOC_META */
   luaL_newmetatable(L, GL_DOC_TYPE);
-  gl_setfuncs(L, doc_meta, 0);
+  lua_pushvalue(L, -1);
+  gl_setfuncs(L, doc_meta, 1);
   lua_newtable(L);
-  gl_setfuncs(L, doc_methods, 0);
+  lua_pushvalue(L, -2);
+  gl_setfuncs(L, doc_methods, 1);
   lua_pushvalue(L, -1);
   lua_setfield(L, -4, "doc_methods");   /* core.doc_methods, for Lua additions */
-  lua_pushcclosure(L, doc_index, 1);
+  lua_pushvalue(L, -2);
+  lua_insert(L, -2);                    /* DOC_META, DOC_METHODS */
+  lua_pushcclosure(L, doc_index, 2);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
 

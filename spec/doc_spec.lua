@@ -146,6 +146,106 @@ describe("Doc", function()
   end)
 end)
 
+-- The C methods recognise their Doc by comparing its metatable with one
+-- they carry (not by luaL_checkudata); every misuse must still raise the
+-- usual error naming argument 1.
+describe("Doc methods misused", function()
+  local core = require "glean.core"
+  local c_methods = {
+    "token", "tokens", "sentences", "sentence", "sentence_count", "sentence_of",
+    "text", "span", "lower", "norm", "shape", "source", "stable_prefix", "locate",
+  }
+  local doc = glean.tokenize("Sir Richard Moore warned. Putin listened.")
+  local mt = getmetatable(doc)
+
+  -- err names argument 1 (or, in Lua 5.4, the bad self of a method call)
+  -- and says what.
+  local function assert_misuse(what, ok, err)
+    assert.is_false(ok)
+    assert.is_string(err)
+    assert.is_truthy(err:find("bad argument #1", 1, true) or err:find("bad self", 1, true),
+                     "argument not named: " .. err)
+    assert.is_truthy(err:find(what, 1, true), "'" .. what .. "' not in: " .. err)
+  end
+
+  local not_docs = {
+    ["a table"] = {}, ["a number"] = 42, ["a string"] = "text", ["a boolean"] = true,
+    ["a tokenizer"] = glean.tokenizer(), ["a gazetteer"] = glean.gazetteer(),
+  }
+
+  for label, x in pairs(not_docs) do
+    it("rejects " .. label .. " as self, through core.doc_methods and a Doc's methods", function()
+      for _, name in ipairs(c_methods) do
+        assert_misuse("glean.Doc expected", pcall(core.doc_methods[name], x, 1, 1))
+        assert_misuse("glean.Doc expected", pcall(doc[name], x, 1, 1))
+      end
+      assert_misuse("glean.Doc expected", pcall(core.doc_methods.close, x))
+      assert_misuse("glean.Doc expected", pcall(mt.__len, x))
+      assert_misuse("glean.Doc expected", pcall(mt.__tostring, x))
+      assert_misuse("glean.Doc expected", pcall(mt.__index, x, 1))
+      assert_misuse("glean.Doc expected", pcall(mt.__index, x, "text"))
+    end)
+  end
+
+  it("rejects no self at all", function()
+    assert_misuse("glean.Doc expected, got no value", pcall(core.doc_methods.text))
+    assert_misuse("glean.Doc expected, got nil", pcall(doc.token, nil, 1))
+  end)
+
+  it("rejects a table given the Doc metatable", function()
+    local fake = setmetatable({}, mt)
+    -- its __gc would be Doc's, raising when the table is collected
+    finally(function() setmetatable(fake, nil) end)
+    for _, name in ipairs(c_methods) do
+      assert_misuse("glean.Doc expected", pcall(core.doc_methods[name], fake, 1, 1))
+    end
+    assert_misuse("glean.Doc expected", pcall(function() return fake:text(1) end))
+    assert_misuse("glean.Doc expected", pcall(function() return fake[1] end))
+    assert_misuse("glean.Doc expected", pcall(mt.__len, fake))
+    assert_misuse("glean.Doc expected", pcall(mt.__tostring, fake))
+    assert_misuse("glean.Doc expected", pcall(core.doc_methods.close, fake))
+  end)
+
+  it("rejects a closed Doc, in method syntax and through core.doc_methods", function()
+    local d = glean.tokenize("one two. three")
+    local text = d.text
+    d:close()
+    for _, name in ipairs(c_methods) do
+      assert_misuse("attempt to use a closed glean.Doc", pcall(function() return d[name](d, 1, 1) end))
+      assert_misuse("attempt to use a closed glean.Doc", pcall(core.doc_methods[name], d, 1, 1))
+    end
+    assert_misuse("attempt to use a closed glean.Doc", pcall(text, d, 1))
+    assert_misuse("attempt to use a closed glean.Doc", pcall(function() return #d end))
+    assert_misuse("attempt to use a closed glean.Doc", pcall(function() return d[1] end))
+    -- methods still resolve, closing again and tostring still work
+    assert.equal(core.doc_methods.text, d.text)
+    assert.has_no_error(function() d:close() end)
+    assert.matches("^glean%.Doc %(closed%)", tostring(d))
+  end)
+
+  it("stops a sentence iteration when closed mid-way", function()
+    local d = glean.tokenize("One. Two. Three.")
+    local ok, err = pcall(function()
+      for s in d:sentences() do if s == 2 then d:close() end end
+    end)
+    assert.is_false(ok)
+    assert.matches("closed glean%.Doc", err)
+  end)
+
+  it("gives the same results through core.doc_methods and a Doc's methods", function()
+    local other = glean.tokenize("Alpha beta gamma.")
+    local text = doc.text       -- taken from one Doc, used on another
+    assert.equal("beta gamma", text(other, 2, 3))
+    assert.equal("Sir Richard", core.doc_methods.text(doc, 1, 2))
+    assert.same({ 5, 17 }, { core.doc_methods.span(doc, 2, 3) })
+    assert.equal("alpha", core.doc_methods.lower(other, 1))
+    assert.equal(other:source(), core.doc_methods.source(other))
+    local got = {}
+    for i in core.doc_methods.tokens(other, 2) do got[#got + 1] = i end
+    assert.same({ 2, 3, 4 }, got)
+  end)
+end)
+
 describe("Doc:stable_prefix", function()
   it("settles nothing in a short text", function()
     local d = glean.tokenize("short text")
