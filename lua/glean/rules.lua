@@ -29,6 +29,10 @@
 -- print(doc:spans("PERSON")[1].attrs.title)   --> Sir
 
 local core = require "glean.core"
+-- Doc methods called as functions on the paths every match takes (a
+-- method call looks the name up through the Doc's __index first)
+local doc_token, doc_text, doc_span, doc_locate = core.doc_methods.token,
+  core.doc_methods.text, core.doc_methods.span, core.doc_methods.locate
 local lpeg = require "lpeg"
 local pattern = require "glean.pattern"
 local spans = require "glean.spans"
@@ -288,7 +292,7 @@ Match.__index = function(m, k)
     rawset(m, "values", values)
     return values
   elseif k == "start" or k == "stop" then
-    local s, e = m.doc:span(m.first, m.last)
+    local s, e = doc_span(m.doc, m.first, m.last)
     rawset(m, "start", s)
     rawset(m, "stop", e)
     return k == "start" and s or e
@@ -297,9 +301,10 @@ Match.__index = function(m, k)
 end
 
 local function range(doc, first, last)
-  local start = doc:token(first)
-  local _, stop = doc:token(last)
-  return { first = first, last = last, start = start, stop = stop, text = doc:text(first, last) }
+  local start = doc_token(doc, first)
+  local _, stop = doc_token(doc, last)
+  return { first = first, last = last, start = start, stop = stop,
+           text = doc_text(doc, first, last) }
 end
 
 --- The text of the match, or of one of its captures (nil when the
@@ -308,14 +313,14 @@ end
 -- @treturn string
 -- @usage action = function(m) print(m:text(), m:text("name")) end
 function Match:text(name)
-  if name == nil then return self.doc:text(self.first, self.last) end
+  if name == nil then return doc_text(self.doc, self.first, self.last) end
   local caps = rawget(self, "captures")
   if caps then
     local c = caps[name]
     return c and c.text or nil
   end
   local first, last = capture_range(self, name)
-  return first and self.doc:text(first, last) or nil
+  return first and doc_text(self.doc, first, last) or nil
 end
 
 --- Sets an attribute of the match's span (the rule must have a label).
@@ -372,12 +377,12 @@ end
 local function text_match(doc, text, r, matcher, pos)
   local caps, e = (r.lpeg_match or lpeg.match)(matcher, text, pos)  -- guarded: rules.load
   if not caps or e <= pos then return nil, nil, nil, e end
-  local first, last, exact = doc:locate(pos, e - 1)
+  local first, last, exact = doc_locate(doc, pos, e - 1)
   if not first or (r.snap == "drop" and not exact) then return nil, nil, nil, e end
   local captures, values = {}, {}
   for k, v in pairs(caps) do
     if type(k) == "string" and type(v) == "table" and type(v[1]) == "number" and #v >= 2 then
-      local f, l, ex = doc:locate(v[1], v[#v] - 1)
+      local f, l, ex = doc_locate(doc, v[1], v[#v] - 1)
       if f and (ex or r.snap ~= "drop") then captures[k] = range(doc, f, l) end
     else
       values[k] = v

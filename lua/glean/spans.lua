@@ -31,6 +31,9 @@ local M = {}
 
 local doc_mt = getmetatable(core.tokenizer()("x"))
 local methods = core.doc_methods
+-- called as functions where every span pays them: doc:text() would first
+-- look the method up through the Doc's __index, a C call of its own
+local doc_span, doc_text = methods.span, methods.text
 
 -- Annotations of each Doc: { spans = {...} (in text order), pending =
 -- {...} (spans made since, merged on demand), pending_sorted = bool,
@@ -91,13 +94,13 @@ M.span_mt = span_mt
 -- @treturn table the span
 -- @usage local s = spans.new_span(doc, "ORG", 4, 4, { id = "Q1" }, "my_rule")
 function M.new_span(doc, label, first, last, attrs, rule)
-  local start, stop = doc:span(first, last)
+  local start, stop = doc_span(doc, first, last)
   local a = store[doc] or annotations(doc)
   local pending = a.pending
   local n = #pending + 1
   local span = {
     start = start, stop = stop, first = first, last = last, label = label,
-    attrs = attrs, rule = rule, text = doc:text(first, last),
+    attrs = attrs, rule = rule, text = doc_text(doc, first, last),
   }
   if attrs == nil then setmetatable(span, span_mt) end
   pending[n] = span
