@@ -52,14 +52,15 @@ local WEAK = { loc_preposition = true, org_acronym = true, person_capitalised = 
 -- Tokens ------------------------------------------------------------------
 --
 -- Coreference reads a token's kind and offsets (doc:token), its lower-case
--- and normalised forms (doc:lower, doc:norm) and, seldom, a flag from its
--- view: doc[i] builds a table of 24 fields, so a flag the token's kind or
--- first letter settles is not read from one.
+-- and normalised forms (doc:lower, doc:norm), its shape (doc:shape: is it
+-- all letters?) and, seldom, a flag from its view: doc[i] builds a table
+-- of 24 fields, so a flag the token's kind, shape or first letter settles
+-- is not read from one.
 --
 -- The Doc being read, its text and methods, and per token index its lower
 -- case and view once fetched: set by M.entities for the time of a call
 -- (and put back after it, should an is_mention function call it again).
-local cur_doc, cur_src, token_of, lower_of, norm_of, lowers, views
+local cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, lowers, views
 
 local SKIP_KINDS = { punct = true, space = true, newline = true }
 -- kinds whose tokens have no letter (never is_alpha)
@@ -85,11 +86,12 @@ local function view(i)
 end
 
 -- A word of a name (is_alpha, or of kind "word" or "number"), given its
--- kind.
+-- kind. A token is all letters (is_alpha) when its shape is all "X" and
+-- "x" (letters; marks have none, anything else shows).
 local function is_word(i, kind)
   if kind == "word" or kind == "number" then return true end
   if NO_LETTERS[kind] then return false end
-  return view(i).is_alpha
+  return find(shape_of(cur_doc, i), "^[Xx]+$") ~= nil
 end
 
 -- is_lower: an ASCII capital first means an upper-case letter.
@@ -595,7 +597,7 @@ local function group(mentions)
       seen = seen or {}
       local by_key = seen[label]
       if not by_key then by_key = {}; seen[label] = by_key end
-      local key = key_of(m)
+      local key = m.key or key_of(m)
       local at = by_key[key]
       if at then union(parent, at, i) else by_key[key] = i end
       local attrs = rawget(m.span, "attrs")
@@ -691,13 +693,12 @@ end
 -- span -> entity
 -- @usage local entities, of_span = coref.entities(doc)
 function M.entities(doc, opts)
-  opts = opts or {}
-  local doc0, src0, token0, lower0, norm0, lowers0, views0 =
-    cur_doc, cur_src, token_of, lower_of, norm_of, lowers, views
-  cur_doc, cur_src, token_of, lower_of, norm_of = doc, doc:source(), doc.token, doc.lower,
-                                                  doc.norm
+  local doc0, src0, token0, lower0, norm0, shape0, lowers0, views0 =
+    cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, lowers, views
+  cur_doc, cur_src, token_of, lower_of, norm_of, shape_of = doc, doc:source(), doc.token,
+                                                            doc.lower, doc.norm, doc.shape
   lowers, views = {}, false
-  local mentions, found, taken, tied = collect(opts.is_mention or is_mention_default)
+  local mentions, found, taken, tied = collect(opts and opts.is_mention or is_mention_default)
   propagate(mentions, found, taken)
   if tied or #mentions > found then mentions = in_order(mentions, #doc + 1) end
   local groups, alias_pairs = group(mentions)
@@ -721,7 +722,7 @@ function M.entities(doc, opts)
           title = attrs and attrs.title
         end
       end
-      for l in pairs(LABELS) do label_count[l] = nil end
+      for j = 1, #members do label_count[members[j].label] = nil end
     end
     local e = { id = entity_id(n), label = label, mentions = members,
                 attrs = title and { title = title } or {}, aliases = {}, roles = {},
@@ -744,8 +745,8 @@ function M.entities(doc, opts)
       end
     end
   end
-  cur_doc, cur_src, token_of, lower_of, norm_of, lowers, views =
-    doc0, src0, token0, lower0, norm0, lowers0, views0
+  cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, lowers, views =
+    doc0, src0, token0, lower0, norm0, shape0, lowers0, views0
   return entities, of_span
 end
 

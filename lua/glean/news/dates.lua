@@ -45,6 +45,8 @@
 -- print(d.value, d.grain, d.relative)          --> 2025-09-12  day  true
 -- print(dates.duration("five years").value)     --> P5Y
 
+local lpeg = require "lpeg"
+
 local type, tonumber, tostring, pairs = type, tonumber, tostring, pairs
 local error, select = error, select
 local floor = math.floor
@@ -624,22 +626,78 @@ local function parse_ref(ref, fname)
   return y, m, d
 end
 
-local function try(s, ctx)
-  local start = s:find("^%d") and "d" or s:find("^%a") and "a" or "other"
-  local nwords = select(2, s:gsub(" ", "")) + 1
-  for k = 1, #forms do
-    local f = forms[k]
-    local a, b, c
-    if (not f[3] or f[3] == start) and (not f[4] or f[4] == nwords) then
-      a, b, c = s:match(f[1])
+-- The forms a text can match, in order, by what it starts with and its
+-- number of words (key: start .. nwords), listed when first asked.
+local forms_by_kind = {}
+local function forms_for(start, nwords)
+  local key = start .. nwords
+  local list = forms_by_kind[key]
+  if not list then
+    list = {}
+    for k = 1, #forms do
+      local f = forms[k]
+      if (not f[3] or f[3] == start) and (not f[4] or f[4] == nwords) then list[#list + 1] = f end
     end
-    if a ~= nil then
-      local r = f[2](ctx, a, b, c)
+    forms_by_kind[key] = list
+  end
+  return list
+end
+
+-- Texts seen lately (a document repeats "today", "last year", and the
+-- report resolves again what the rules did), at most CACHE_MAX of them:
+-- a text's normalised form, and per normalised text what `try` found of
+-- it. Which forms' patterns match a text does not depend on the context,
+-- only what their functions make of it: so the forms that matched, with
+-- their captures, are kept up to the first whose function gave a result,
+-- and are called again with the context of the day.
+local CACHE_MAX = 2000
+local normalised, matched, cached = {}, {}, 0
+
+local function remember()
+  if cached >= CACHE_MAX then normalised, matched, cached = {}, {}, 0 end
+  cached = cached + 1
+end
+
+-- The result of the first form (in order) whose pattern matches s and
+-- whose function gives a result in ctx.
+local function try(s, ctx)
+  local seen = matched[s]
+  local list, from
+  if seen then
+    for j = 1, seen.n, 4 do
+      local r = seen[j][2](ctx, seen[j + 1], seen[j + 2], seen[j + 3])
       if r then return r end
     end
+    if not seen.from then return nil end          -- (every form was tried)
+    list, from = seen.list, seen.from
+  else
+    local start = s:find("^%d") and "d" or s:find("^%a") and "a" or "other"
+    local nwords = select(2, s:gsub(" ", "")) + 1
+    list, from = forms_for(start, nwords), 1
+    remember()
+    seen = { n = 0, list = list }
+    matched[s] = seen
   end
+  for k = from, #list do
+    local f = list[k]
+    local a, b, c = s:match(f[1])
+    if a ~= nil then
+      local n = seen.n
+      seen[n + 1], seen[n + 2], seen[n + 3], seen[n + 4] = f, a, b, c
+      seen.n = n + 4
+      local r = f[2](ctx, a, b, c)
+      if r then
+        seen.from = k + 1
+        return r
+      end
+    end
+  end
+  seen.from = nil
   return nil
 end
+
+-- The reference date parsed last.
+local last_ref, last_y, last_m, last_d, last_z
 
 --- Resolves the words of a date against a reference date.
 -- @tparam string text the date's words ("19 September", "on Friday",
@@ -678,11 +736,19 @@ function M.resolve(text, ref, opts)
   end
   local ctx = { numeric = numeric }
   if ref then
-    ctx.y, ctx.m, ctx.d = parse_ref(ref, "resolve")
-    ctx.z = days_from_civil(ctx.y, ctx.m, ctx.d)
+    if ref ~= last_ref then
+      last_y, last_m, last_d = parse_ref(ref, "resolve")
+      last_z, last_ref = days_from_civil(last_y, last_m, last_d), ref
+    end
+    ctx.y, ctx.m, ctx.d, ctx.z = last_y, last_m, last_d, last_z
   end
   if #text > 200 then return nil, "not a date (too long)" end
-  local s = normalise(text)
+  local s = normalised[text]
+  if not s then
+    s = normalise(text)
+    remember()
+    normalised[text] = s
+  end
   local r = try(s, ctx)
   if not r then
     local first, rest = s:match("^(%a+) (.+)$")
@@ -746,7 +812,33 @@ local DAY_FIRST = "%f[%w]%d%d?%a*%s+%a+%.?,?%s+%d%d%d%d%f[%D]"
 local MONTH_FIRST = "%f[%a]%a+%.?%s+%d%d?%a*,?%s+%d%d%d%d%f[%D]"
 local ISO = "^%d%d%d%d%-%d%d%-%d%d%f[%D]"
 local function is_space(b) return b == 32 or (b >= 9 and b <= 13) end
-local DIGIT_CHARS = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" }
+
+-- A run of four digits or more before the line's end (LPeg spans the
+-- other characters in C, where a Lua loop would take each run in turn).
+local digit = lpeg.R"09"
+local LONG_RUN = ((1 - (digit + lpeg.P"\n")) ^ 1 + digit * digit ^ -2 * -digit) ^ 0
+                 * digit * digit * digit * digit
+local lmatch = lpeg.match
+
+-- Is some line of head (lines ending at "\n") a "Date:" header, spaces
+-- aside? Each ":" of head is looked at: "date" (any case) and blanks
+-- before it, from the line's start. (Most heads have none, and few ":".)
+local BLANK = { [32] = true, [9] = true, [11] = true, [12] = true }   -- [ \t\v\f]
+local function date_header(head)
+  local byte, find, lower, sub = string.byte, string.find, string.lower, string.sub
+  local c = find(head, ":", 1, true)
+  while c do
+    local j = c - 1
+    while j >= 1 and BLANK[byte(head, j)] do j = j - 1 end
+    if j >= 4 and lower(sub(head, j - 3, j)) == "date" then
+      j = j - 4
+      while j >= 1 and BLANK[byte(head, j)] do j = j - 1 end
+      if j == 0 or byte(head, j) == 10 then return true end
+    end
+    c = find(head, ":", c + 1, true)
+  end
+  return false
+end
 
 -- Where the stretch that may hold a date ending at the year at y starts:
 -- the second run of non-space characters before it (or 1, when that is
@@ -871,9 +963,10 @@ function M.reference(text)
   -- Lines end at "\n" alone: each line is read where it is, and made a
   -- string only when it may hold a date.
   local len = #head
-  -- a header block: "Date: ..." among the first lines (empty ones aside)
+  -- a header block: "Date: ..." among the first lines (empty ones aside),
+  -- looked for when some line is one (see date_header)
   local n, pos = 0, 1
-  if not find(head, ":", 1, true) then pos = len + 1 end    -- (no header)
+  if not date_header(head) then pos = len + 1 end
   while pos <= len do
     local e = find(head, "\n", pos, true)
     local last = (e or len + 1) - 1
@@ -890,13 +983,7 @@ function M.reference(text)
     pos = e + 1
   end
   -- else the first five non-blank lines; only those with four digits in a
-  -- row can hold a full date. The digits are found by a plain search for
-  -- each of the ten (the next place of each kept), their runs by a pattern.
-  local match = string.match
-  local at = { false, false, false, false, false, false, false, false, false, false }
-  for d = 1, 10 do at[d] = find(head, DIGIT_CHARS[d], 1, true) or false end
-  local first = len + 1     -- the first of the places in `at` (len + 1: none)
-  for d = 1, 10 do if at[d] and at[d] < first then first = at[d] end end
+  -- row can hold a full date
   n, pos = 0, 1
   while pos <= len do
     local e = find(head, "\n", pos, true)
@@ -905,26 +992,7 @@ function M.reference(text)
     if word and word <= last then
       n = n + 1
       if n > 5 then break end
-      -- the runs of digits of the line: is one four digits long or more?
-      local long, scan = false, pos
-      while true do
-        if first < scan then                -- the next digit at or after scan
-          first = len + 1
-          for d = 1, 10 do
-            local p = at[d]
-            if p and p < scan then
-              p = find(head, DIGIT_CHARS[d], scan, true) or false
-              at[d] = p
-            end
-            if p and p < first then first = p end
-          end
-        end
-        if first > last then break end
-        local stop = match(head, "^%d*()", first)
-        if stop - first >= 4 then long = true; break end
-        scan = stop
-      end
-      if long then
+      if lmatch(LONG_RUN, head, pos) then
         local found = date_in(sub(head, pos, last))
         if found then return found end
       end

@@ -21,6 +21,7 @@ local coref = require "glean.news.coref"
 local type, ipairs, pcall, error, tostring, setmetatable, require =
       type, ipairs, pcall, error, tostring, setmetatable, require
 local package, table = package, table
+local floor = math.floor
 
 local M = {}
 
@@ -44,31 +45,24 @@ local helpers = {}
 
 local is_mention = coref.is_mention
 
--- Per Doc: its spans by first token. The rule files ask for spans that
--- earlier phases made, which a phase finds merged into the Doc's span list
--- (spans.annotations(doc).spans) when it starts; the index is rebuilt when
--- that list is a new one (the next phase), never on a miss.
-local index_cache = setmetatable({}, { __mode = "k" })
-
-local function span_index(doc)
-  local list = spans_mod.annotations(doc).spans
-  local cached = index_cache[doc]
-  if cached and cached.list == list then return cached.map end
-  local map = {}
-  for _, s in ipairs(list) do
-    local at = map[s.first]
-    if not at then at = {}; map[s.first] = at end
-    at[#at + 1] = s
-  end
-  index_cache[doc] = { list = list, map = map }
-  return map
-end
-
 -- The span over exactly first..last with one of these labels (a set):
 -- a mention the rules made rather than a lexicon's span, when both are.
+-- The rule files ask for spans that earlier phases made, which a phase
+-- finds merged into the Doc's span list (spans.annotations(doc).spans,
+-- in text order: by first token, longer first) when it starts: a binary
+-- search finds the first span at `first` (an index of the list would be
+-- made again whenever the list is a new one).
 local function find_span(doc, labels, first, last)
+  local list = spans_mod.annotations(doc).spans
+  local lo, hi = 1, #list
+  while lo <= hi do
+    local mid = floor((lo + hi) / 2)
+    if list[mid].first < first then lo = mid + 1 else hi = mid - 1 end
+  end
   local found
-  for _, s in ipairs(span_index(doc)[first] or {}) do
+  for j = lo, #list do
+    local s = list[j]
+    if s.first ~= first then break end
     if s.last == last and labels[s.label] then
       if is_mention(s) then return s end
       found = found or s
@@ -80,8 +74,14 @@ end
 --- The span of this label over exactly tokens first..last (a mention the
 -- rules made, rather than a lexicon's span, when there are both), made by
 -- an earlier phase.
+local label_sets = {}      -- label -> { [label] = true }, made once
 function helpers.span_at(doc, label, first, last)
-  return find_span(doc, { [label] = true }, first, last)
+  local set = label_sets[label]
+  if not set then
+    set = { [label] = true }
+    label_sets[label] = set
+  end
+  return find_span(doc, set, first, last)
 end
 
 --- The entity mention over exactly tokens first..last, made by an earlier

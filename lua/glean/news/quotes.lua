@@ -206,29 +206,39 @@ local function hard_wrapped(text)
   return lines >= 5 and wrapped >= 0.8 * lines
 end
 
+-- What separates paragraphs in a text (a Lua pattern).
+local function separator(text)
+  return hard_wrapped(text) and "\n[ \t\r\f\v]*\n" or "\n"
+end
+
+-- The paragraph found from byte pos on: its first and last non-space
+-- bytes, and where the next one is looked for (nil after the last); nil
+-- when there is none.
+local function next_paragraph(text, pos, sep)
+  local s = find(text, "%S", pos)
+  if not s then return nil end
+  local brk, brk_end = find(text, sep, s)
+  local last = brk and brk - 1 or #text
+  while last > s and is_space_byte(byte(text, last)) do last = last - 1 end
+  return s, last, brk and brk_end + 1
+end
+
 --- The paragraphs of a text: an array of `{start, stop}` (byte offsets;
 -- `stop` is the last non-space byte). A blank line separates paragraphs;
 -- so does a single line break, unless the text is hard-wrapped.
 -- @tparam string text
 -- @treturn {table,...}
 -- @usage for _, p in ipairs(quotes.paragraphs(text)) do print(p.start, p.stop) end
-local function paragraphs(text)
-  local out, pos, n = {}, 1, #text
-  local sep = hard_wrapped(text) and "\n[ \t\r\f\v]*\n" or "\n"
-  while pos <= n do
-    local s = find(text, "%S", pos)
-    if not s then break end
-    local brk, brk_end = find(text, sep, s)
-    local e = brk and brk - 1 or n
-    local last = e
-    while last > s and is_space_byte(byte(text, last)) do last = last - 1 end
-    out[#out + 1] = { start = s, stop = last }
-    if not brk then break end
-    pos = brk_end + 1
+function M.paragraphs(text)
+  local out, pos, sep = {}, 1, separator(text)
+  while pos do
+    local start, stop, nxt = next_paragraph(text, pos, sep)
+    if not start then break end
+    out[#out + 1] = { start = start, stop = stop }
+    pos = nxt
   end
   return out
 end
-M.paragraphs = paragraphs
 
 -- Every quotation mark of a text, found in one LPeg pass: a flat array
 -- (position, mark, position, mark, ...). "''" is one mark, not two.
@@ -267,6 +277,94 @@ end
 
 local MAX_SINGLE = 600      -- bytes: a single-quoted passage longer than this is not one
 
+local function by_start(a, b) return a.start < b.start end
+
+-- The quotes of one paragraph (p_start..p_stop), in text order, from its
+-- marks; and whether it leaves a double quote open (carried: the
+-- paragraph before did).
+local function paragraph_quotes(text, marks, p_start, p_stop, carried)
+  local found = {}          -- this paragraph's quotes
+  local open = nil          -- the pending double opening mark
+  local open_continues = false
+  -- a paragraph opening with a mark after an open one continues it
+  local first = marks[1]
+  local continues_here = carried and first and first.i == p_start
+                         and first.family == "double" and first.role ~= "close"
+  for k = 1, #marks do
+    local mk = marks[k]
+    if mk.family == "double" then
+      if not open then
+        if mk.role == "open" or mk.role == "either"
+           or (mk.role == "float" and float_opens(text, marks, k, p_stop)) then
+          open = mk
+          open_continues = continues_here and k == 1
+        elseif carried and #found == 0 and mk.role == "close" then
+          -- a quote carried over without a new opening mark: from the
+          -- paragraph's start to this mark
+          found[#found + 1] = { start = p_start, stop = mk.e, open = nil, close = mk.mark,
+                                closed = true, continues = true, family = "double" }
+        end
+      elseif mk.role == "close" or mk.role == "either" or mk.role == "float" then
+        found[#found + 1] = { start = open.i, stop = mk.e, open = open.mark, close = mk.mark,
+                              closed = true, continues = open_continues, family = "double" }
+        open, open_continues = nil, false
+      else
+        -- an opening mark while a quote is open: the earlier mark was
+        -- never closed; it ends before this one
+        local stop = trim_back(text, mk.i - 1, open.i)
+        if stop > open.e then
+          found[#found + 1] = { start = open.i, stop = stop, open = open.mark, close = nil,
+                                closed = false, continues = open_continues, family = "double" }
+        end
+        open, open_continues = mk, false
+      end
+    end
+  end
+  local left_open = false
+  if open then
+    -- left open at the paragraph's end: the quote stops there
+    if p_stop > open.e then
+      found[#found + 1] = { start = open.i, stop = p_stop, open = open.mark, close = nil,
+                            closed = false, continues = open_continues, family = "double" }
+      left_open = true
+    end
+  end
+  -- single marks outside the double-quoted passages
+  local k, nm = 1, #marks
+  local fi = 1
+  while k <= nm do
+    local mk = marks[k]
+    while found[fi] and found[fi].stop < mk.i do fi = fi + 1 end
+    local inside = found[fi] and found[fi].start <= mk.i and mk.i <= found[fi].stop
+    if mk.family == "single" and mk.role == "open" and not inside then
+      -- the first closing single mark after it, in the paragraph, not
+      -- crossing a double-quoted passage
+      local limit = found[fi] and found[fi].start or p_stop + 1
+      local j = k + 1
+      local close = nil
+      while j <= nm and marks[j].i < limit and marks[j].i - mk.i <= MAX_SINGLE do
+        local c = marks[j]
+        if c.family == "single" and (c.role == "close" or c.role == "either") then
+          close = c
+          break
+        end
+        j = j + 1
+      end
+      if close and close.i > mk.e + 1 then
+        found[#found + 1] = { start = mk.i, stop = close.e, open = mk.mark, close = close.mark,
+                              closed = true, continues = false, family = "single" }
+        k = j + 1
+      else
+        k = k + 1
+      end
+    else
+      k = k + 1
+    end
+  end
+  if #found > 1 then table.sort(found, by_start) end
+  return found, left_open
+end
+
 --- Finds the top-level quotations of a text.
 -- Each quotation is a table `{start, stop, open, close, closed, continues,
 -- family}`: byte offsets (1-based, inclusive) covering its marks, the
@@ -284,97 +382,27 @@ function M.scan(text)
   local out = {}
   local all = marks_of(text)
   if #all == 0 then return out end
-  local paras = paragraphs(text)
+  local sep = separator(text)
   local carried = false       -- the previous paragraph left a quote open
-  local next_mark = 1
-  for pn = 1, #paras do
-    local p = paras[pn]
-    -- this paragraph's marks
-    local marks = {}
-    while all[next_mark] and all[next_mark].i <= p.stop do
-      if all[next_mark].i >= p.start then marks[#marks + 1] = all[next_mark] end
-      next_mark = next_mark + 1
-    end
-    local found = {}          -- this paragraph's quotes
-    local open = nil          -- the pending double opening mark
-    local open_continues = false
-    -- a paragraph opening with a mark after an open one continues it
-    local first = marks[1]
-    local continues_here = carried and first and first.i == p.start
-                           and first.family == "double" and first.role ~= "close"
-    for k = 1, #marks do
-      local mk = marks[k]
-      if mk.family == "double" then
-        if not open then
-          if mk.role == "open" or mk.role == "either"
-             or (mk.role == "float" and float_opens(text, marks, k, p.stop)) then
-            open = mk
-            open_continues = continues_here and k == 1
-          elseif carried and #found == 0 and mk.role == "close" then
-            -- a quote carried over without a new opening mark: from the
-            -- paragraph's start to this mark
-            found[#found + 1] = { start = p.start, stop = mk.e, open = nil, close = mk.mark,
-                                  closed = true, continues = true, family = "double" }
-          end
-        elseif mk.role == "close" or mk.role == "either" or mk.role == "float" then
-          found[#found + 1] = { start = open.i, stop = mk.e, open = open.mark, close = mk.mark,
-                                closed = true, continues = open_continues, family = "double" }
-          open, open_continues = nil, false
-        else
-          -- an opening mark while a quote is open: the earlier mark was
-          -- never closed; it ends before this one
-          local stop = trim_back(text, mk.i - 1, open.i)
-          if stop > open.e then
-            found[#found + 1] = { start = open.i, stop = stop, open = open.mark, close = nil,
-                                  closed = false, continues = open_continues, family = "double" }
-          end
-          open, open_continues = mk, false
-        end
+  local next_mark, pos = 1, 1
+  -- the paragraphs as M.paragraphs finds them, up to the last mark; most
+  -- have no marks, and make no quote and leave none open
+  while pos and all[next_mark] do
+    local p_start, p_stop, nxt = next_paragraph(text, pos, sep)
+    if not p_start then break end
+    pos = nxt
+    if all[next_mark].i > p_stop then
+      carried = false
+    else
+      local marks = {}
+      while all[next_mark] and all[next_mark].i <= p_stop do
+        if all[next_mark].i >= p_start then marks[#marks + 1] = all[next_mark] end
+        next_mark = next_mark + 1
       end
+      local found
+      found, carried = paragraph_quotes(text, marks, p_start, p_stop, carried)
+      for q = 1, #found do out[#out + 1] = found[q] end
     end
-    carried = false
-    if open then
-      -- left open at the paragraph's end: the quote stops there
-      if p.stop > open.e then
-        found[#found + 1] = { start = open.i, stop = p.stop, open = open.mark, close = nil,
-                              closed = false, continues = open_continues, family = "double" }
-        carried = true
-      end
-    end
-    -- single marks outside the double-quoted passages
-    local k, nm = 1, #marks
-    local fi = 1
-    while k <= nm do
-      local mk = marks[k]
-      while found[fi] and found[fi].stop < mk.i do fi = fi + 1 end
-      local inside = found[fi] and found[fi].start <= mk.i and mk.i <= found[fi].stop
-      if mk.family == "single" and mk.role == "open" and not inside then
-        -- the first closing single mark after it, in the paragraph, not
-        -- crossing a double-quoted passage
-        local limit = found[fi] and found[fi].start or p.stop + 1
-        local j = k + 1
-        local close = nil
-        while j <= nm and marks[j].i < limit and marks[j].i - mk.i <= MAX_SINGLE do
-          local c = marks[j]
-          if c.family == "single" and (c.role == "close" or c.role == "either") then
-            close = c
-            break
-          end
-          j = j + 1
-        end
-        if close and close.i > mk.e + 1 then
-          found[#found + 1] = { start = mk.i, stop = close.e, open = mk.mark, close = close.mark,
-                                closed = true, continues = false, family = "single" }
-          k = j + 1
-        else
-          k = k + 1
-        end
-      else
-        k = k + 1
-      end
-    end
-    table.sort(found, function(a, b) return a.start < b.start end)
-    for q = 1, #found do out[#out + 1] = found[q] end
   end
   return out
 end
@@ -412,13 +440,20 @@ end)
 -- cands = span -> {candidate, ...}, ents = first token -> {last, label}
 -- (see entities),
 -- speakers = {span, ...} in the order made, speaker_at = "first:last" ->
--- span, info = span -> {speaker, antecedent}.
+-- span, info = span -> {speaker, antecedent};
+-- and what it read of the Doc: source, n (tokens); text, low, start =
+-- token -> its text, lower-case form, first byte (see load); doc_token and
+-- doc_text, the Doc's methods, fetched once (a method call through the Doc
+-- costs two C calls). Nothing here refers to the Doc itself, which would
+-- keep it alive (Lua 5.1 has no ephemerons).
 local state = setmetatable({}, { __mode = "k" })
 
 local function doc_state(doc)
   local s = state[doc]
   if not s then
-    s = { quotes = {}, quote_at = {}, cands = {}, speakers = {}, speaker_at = {}, info = {} }
+    s = { quotes = {}, quote_at = {}, cands = {}, speakers = {}, speaker_at = {}, info = {},
+          source = doc:source(), n = #doc, text = {}, low = {}, start = {},
+          doc_token = doc.token, doc_text = doc.text }
     state[doc] = s
   end
   return s
@@ -480,51 +515,87 @@ local function is_sep(t)
   return t == "," or t == ";" or t == "\226\128\148" or t == "\226\128\147" or t == "--"
 end
 
--- The tokens first..last as an array of {i, text, low}.
--- A hyphen between spaces ("OSLO, March 3 - Dame Kari Holm said") is a
--- dash, and separates like one.
-local function tokens(doc, first, last)
+-- Tokens, read from the Doc once per Doc and token, into s.text and
+-- s.start (and s.low, for the tokens of a region). The rules read the
+-- same few dozen tokens around each quote many times over; a table per
+-- token, or a Doc method call per read, cost more than the rest of the
+-- work. Regions are arrays of token numbers.
+local function load(s, doc, i)
+  local start, stop = s.doc_token(doc, i)
+  local t = sub(s.source, start, stop)
+  s.text[i], s.start[i] = t, start
+  return t
+end
+
+-- The text of token i (1 <= i <= #doc), its lower-case form, its bytes.
+local function text_of(s, doc, i) return s.text[i] or load(s, doc, i) end
+
+local function low_of(s, doc, i)
+  local l = s.low[i]
+  if not l then
+    l = lower(s.text[i] or load(s, doc, i))
+    s.low[i] = l
+  end
+  return l
+end
+
+local function start_of(s, doc, i)
+  if not s.text[i] then load(s, doc, i) end
+  return s.start[i]
+end
+
+local function stop_of(s, doc, i)
+  local t = s.text[i] or load(s, doc, i)
+  return s.start[i] + #t - 1
+end
+
+-- The tokens first..last as an array of token numbers, their text and
+-- lower-case forms read (the helpers below read s.text and s.low).
+local function tokens(s, doc, first, last)
   local out = {}
   if not first or not last then return out end
-  local source
+  local text, low = s.text, s.low
   for i = first, last do
-    local t = doc:text(i, i)
-    local item = { i = i, text = t, low = lower(t) }
-    if t == "-" then
-      source = source or doc:source()
-      local start, stop = doc:token(i)
-      item.dash = find(sub(source, start - 1, start - 1), "^%s") ~= nil
-                  and find(sub(source, stop + 1, stop + 1), "^%s") ~= nil
-    end
-    out[#out + 1] = item
+    if not low[i] then low[i] = lower(text[i] or load(s, doc, i)) end
+    out[#out + 1] = i
   end
   return out
 end
 
+-- Is token i a hyphen between spaces ("OSLO, March 3 - Dame Kari Holm
+-- said")? It is a dash then, and separates like one.
+local function spaced_hyphen(s, i)
+  if s.text[i] ~= "-" then return false end
+  local source, start = s.source, s.start[i]
+  local b, a = start > 1 and byte(source, start - 1), byte(source, start + 1)
+  return b and is_space_byte(b) and a and is_space_byte(a) or false
+end
+
 -- Without parenthesised parts: "Sen. Smith (D-Mass.)" -> "Sen. Smith".
-local function drop_parens(ts)
-  local out, depth = {}, 0
+local function drop_parens(s, ts)
+  local text, out, depth = s.text, {}, 0
   for k = 1, #ts do
-    local t = ts[k]
-    if t.text == "(" or t.text == "[" then depth = depth + 1
-    elseif (t.text == ")" or t.text == "]") and depth > 0 then depth = depth - 1
-    elseif depth == 0 then out[#out + 1] = t end
+    local t = text[ts[k]]
+    if t == "(" or t == "[" then depth = depth + 1
+    elseif (t == ")" or t == "]") and depth > 0 then depth = depth - 1
+    elseif depth == 0 then out[#out + 1] = ts[k] end
   end
   return out
 end
 
 -- Splits tokens at commas, semicolons and dashes; drops empty parts and
 -- parts without a letter ("Smith, 82, said").
-local function segments(ts)
+local function segments(s, ts)
+  local text = s.text
   local segs, cur = {}, {}
-  local kept = drop_parens(ts)
+  local kept = drop_parens(s, ts)
   for k = 1, #kept do
-    local t = kept[k]
-    if is_sep(t.text) or t.dash then
+    local i = kept[k]
+    if is_sep(text[i]) or spaced_hyphen(s, i) then
       if #cur > 0 then segs[#segs + 1] = cur end
       cur = {}
     else
-      cur[#cur + 1] = t
+      cur[#cur + 1] = i
     end
   end
   if #cur > 0 then segs[#segs + 1] = cur end
@@ -533,7 +604,7 @@ local function segments(ts)
     local sg = segs[k]
     local letters = false
     for j = 1, #sg do
-      if find(sg[j].text, "%a") then letters = true; break end
+      if find(text[sg[j]], "%a") then letters = true; break end
     end
     if letters then out[#out + 1] = sg end
   end
@@ -542,14 +613,17 @@ end
 
 -- Is this run of tokens a name: capitalised at both ends, mostly
 -- capitalised, short, not opened by a determiner or a preposition?
-local function name_like(sg)
+local function name_like(s, sg)
   local n = #sg
   if n == 0 or n > 7 then return false end
+  local text, low = s.text, s.low
   local first, last = sg[1], sg[n]
-  if not is_cap(first.text) or DETERMINERS[first.low] or BREAKERS[first.low] then return false end
-  if not is_cap(last.text) then return false end
+  if not is_cap(text[first]) or DETERMINERS[low[first]] or BREAKERS[low[first]] then
+    return false
+  end
+  if not is_cap(text[last]) then return false end
   local caps = 0
-  for k = 1, n do if is_cap(sg[k].text) then caps = caps + 1 end end
+  for k = 1, n do if is_cap(text[sg[k]]) then caps = caps + 1 end end
   return caps * 2 >= n
 end
 
@@ -575,62 +649,67 @@ function M.speaker_kind(words)
   return "description"
 end
 
-local function kind_of(sg)
+local function kind_of(s, sg)
   local words = {}
-  for k = 1, #sg do words[k] = sg[k].text end
+  for k = 1, #sg do words[k] = s.text[sg[k]] end
   return M.speaker_kind(words)
 end
+
+local function possessive(t) return find(t, "^[’']s$") ~= nil end
 
 -- The noun phrase that ends a run of tokens (read back from its end): a
 -- name (capitalised words, with "of", "the" ... inside), or a description
 -- back to its determiner ("a spokesman for the campaign"), or a pronoun.
-local function tail_np(sg)
+local function tail_np(s, sg)
+  local text, low = s.text, s.low
   local n = #sg
-  while n > 0 and not is_word(sg[n].text) do n = n - 1 end
+  while n > 0 and not is_word(text[sg[n]]) do n = n - 1 end
   if n == 0 then return nil end
   local last = sg[n]
-  if PRONOUNS[last.low] then return { last } end
+  if PRONOUNS[low[last]] then return { last } end
   local k = n
-  if is_cap(last.text) and not WEEKDAYS[last.low] then
+  if is_cap(text[last]) and not WEEKDAYS[low[last]] then
     -- a run of capitalised words (and glue between them)
     while k > 1 do
       local t = sg[k - 1]
-      if is_cap(t.text) and not BREAKERS[t.low] then k = k - 1
-      elseif NAME_GLUE[t.low] and k > 2 and is_cap(sg[k - 2].text) and not BREAKERS[sg[k - 2].low]
-      then k = k - 1
-      elseif find(t.text, "^[’']s$") and k > 2 then k = k - 1
+      if is_cap(text[t]) and not BREAKERS[low[t]] then k = k - 1
+      elseif NAME_GLUE[low[t]] and k > 2 and is_cap(text[sg[k - 2]])
+             and not BREAKERS[low[sg[k - 2]]] then
+        k = k - 1
+      elseif possessive(text[t]) and k > 2 then k = k - 1
       else break end
     end
     -- "The", "A" opening it belongs to the phrase
-    while k > 1 and DETERMINERS[sg[k - 1].low] do k = k - 1 end
-    while k < n and (BREAKERS[sg[k].low] and not DETERMINERS[sg[k].low]) do k = k + 1 end
+    while k > 1 and DETERMINERS[low[sg[k - 1]]] do k = k - 1 end
+    while k < n and (BREAKERS[low[sg[k]]] and not DETERMINERS[low[sg[k]]]) do k = k + 1 end
   else
     local count = 1
     while k > 1 and count < 10 do
       local t = sg[k - 1]
-      if DETERMINERS[t.low] then
+      local lt = low[t]
+      if DETERMINERS[lt] then
         k = k - 1
         -- "a spokesman for the campaign": go on over "for", "of", "at"
-        local p = sg[k - 1]
-        if p and (p.low == "of" or p.low == "for" or p.low == "at" or p.low == "with") and k > 2
-           and not BREAKERS[sg[k - 2].low] then
+        local p = low[sg[k - 1]]
+        if p and (p == "of" or p == "for" or p == "at" or p == "with") and k > 2
+           and not BREAKERS[low[sg[k - 2]]] then
           k = k - 1
         else
           break
         end
-      elseif BREAKERS[t.low] and not (t.low == "of" or t.low == "for") or not is_word(t.text)
-             and not find(t.text, "^[’']s$") and t.text ~= "-" then
+      elseif BREAKERS[lt] and not (lt == "of" or lt == "for") or not is_word(text[t])
+             and not possessive(text[t]) and text[t] ~= "-" then
         break
       else
         k = k - 1
       end
       count = count + 1
     end
-    while k < n and BREAKERS[sg[k].low] do k = k + 1 end
+    while k < n and BREAKERS[low[sg[k]]] do k = k + 1 end
   end
   local out = {}
   for j = k, n do out[#out + 1] = sg[j] end
-  if #out == 1 and (BREAKERS[out[1].low] or DETERMINERS[out[1].low]) then return nil end
+  if #out == 1 and (BREAKERS[low[out[1]]] or DETERMINERS[low[out[1]]]) then return nil end
   return out
 end
 
@@ -638,29 +717,30 @@ end
 -- The noun phrase that opens a clause (the subject of "X attacked Y,
 -- saying ..."): of the comma segments, the first that does not open with a
 -- preposition or a conjunction; its leading name, pronoun or description.
-local function lead_np(ts)
-  local segs = segments(ts)
+local function lead_np(s, ts)
+  local text, low = s.text, s.low
+  local segs = segments(s, ts)
   for sn = 1, #segs do
     local sg = segs[sn]
     local k = 1
-    while sg[k] and (sg[k].low == "and" or sg[k].low == "but" or sg[k].low == "so"
-                     or sg[k].low == "then" or sg[k].low == "also") do k = k + 1 end
+    while sg[k] and (low[sg[k]] == "and" or low[sg[k]] == "but" or low[sg[k]] == "so"
+                     or low[sg[k]] == "then" or low[sg[k]] == "also") do k = k + 1 end
     local t = sg[k]
-    if t and not (BREAKERS[t.low] and not DETERMINERS[t.low]) then
-      if PRONOUNS[t.low] then return { t } end
+    if t and not (BREAKERS[low[t]] and not DETERMINERS[low[t]]) then
+      if PRONOUNS[low[t]] then return { t } end
       local out = { t }
-      if DETERMINERS[t.low] then
+      if DETERMINERS[low[t]] then
         for j = k + 1, math.min(#sg, k + 4) do
           local u = sg[j]
-          if BREAKERS[u.low] or not is_word(u.text) then break end
+          if BREAKERS[low[u]] or not is_word(text[u]) then break end
           out[#out + 1] = u
         end
         return out
       end
-      if is_cap(t.text) then
+      if is_cap(text[t]) then
         local j = k + 1
-        while sg[j] and (is_cap(sg[j].text) or find(sg[j].text, "^[’']s$")
-                         or (NAME_GLUE[sg[j].low] and sg[j + 1] and is_cap(sg[j + 1].text))) do
+        while sg[j] and (is_cap(text[sg[j]]) or possessive(text[sg[j]])
+                         or (NAME_GLUE[low[sg[j]]] and sg[j + 1] and is_cap(text[sg[j + 1]]))) do
           out[#out + 1] = sg[j]
           j = j + 1
         end
@@ -676,48 +756,49 @@ end
 -- segments before the cue, the last one's closing noun phrase, or the
 -- name before it when the last one is an apposition ("Sir Jane Doe, the
 -- head of X, warned") or a relative clause ("Smith, who ..., said").
-local function subject_of(ts)
-  local segs = segments(ts)
+local function subject_of(s, ts)
+  local segs = segments(s, ts)
   local n = #segs
   if n == 0 then return nil end
   local last, prev = segs[n], segs[n - 1]
   if prev then
-    local w = last[1].low
-    if w == "who" or w == "which" or w == "whose" then return tail_np(prev) end
+    local w = s.low[last[1]]
+    if w == "who" or w == "which" or w == "whose" then return tail_np(s, prev) end
     -- "Hillary Clinton, at a later press gaggle, said": an adverbial
-    if BREAKERS[w] and not DETERMINERS[w] then return tail_np(prev) end
-    if kind_of(last) == "description" and DETERMINERS[w] and name_like(prev) then
+    if BREAKERS[w] and not DETERMINERS[w] then return tail_np(s, prev) end
+    if kind_of(s, last) == "description" and DETERMINERS[w] and name_like(s, prev) then
       return prev
     end
     -- "Marten Olsen, chief executive of Olsen Marine, told": a role in
     -- apposition, opened by a lower-case noun
-    if name_like(prev) and last[1].text:find("^%l") and not BREAKERS[w]
+    if name_like(s, prev) and find(s.text[last[1]], "^%l") and not BREAKERS[w]
        and not DETERMINERS[w] and not PRONOUNS[w] and not AUX[w] then
       return prev
     end
   end
-  local np = tail_np(last)
+  local np = tail_np(s, last)
   -- "Protesters marching through the streets chanted": the head comes first
-  if np and np[1].i > last[1].i then
+  if np and np[1] > last[1] then
     local k = 1
     while last[k] ~= np[1] do k = k + 1 end
-    if PREPOSITIONS[last[k - 1].low] then return lead_np(last) or np end
+    if PREPOSITIONS[s.low[last[k - 1]]] then return lead_np(s, last) or np end
   end
   return np
 end
 
 -- The speaker named after its cue ("said Mr. Smith, an economist"): the
 -- first comma segment, up to a word that ends it ("in a statement").
-local function object_of(ts)
-  local segs = segments(ts)
+local function object_of(s, ts)
+  local low = s.low
+  local segs = segments(s, ts)
   local sg = segs[1]
   if not sg then return nil end
-  if PRONOUNS[sg[1].low] then return { sg[1] } end
+  if PRONOUNS[low[sg[1]]] then return { sg[1] } end
   local out = {}
   for k = 1, #sg do
     local t = sg[k]
-    if k > 1 and CUTS[t.low] then break end
-    if k == 1 and BREAKERS[t.low] and not DETERMINERS[t.low] then return nil end
+    if k > 1 and CUTS[low[t]] then break end
+    if k == 1 and BREAKERS[low[t]] and not DETERMINERS[low[t]] then return nil end
     out[#out + 1] = t
   end
   if #out > 8 then return nil end
@@ -748,12 +829,9 @@ end
 -- The entity spans a speaker may overlap, by first token -> {last, label}:
 -- of each label, the leftmost-longest spans that do not overlap one
 -- another (a later label wins at the same first token). Made once per Doc,
--- when the first speaker is.
+-- when the first speaker is. (doc:spans lists spans by first token, longer
+-- first: what this needs, without sorting again.)
 local ENTITY_LABELS = { "PERSON", "ORG", "NORP" }
-local function by_first_longest(a, b)
-  if a.first ~= b.first then return a.first < b.first end
-  return a.last > b.last
-end
 
 local function entities(doc, s)
   local ents = s.ents
@@ -767,7 +845,6 @@ local function entities(doc, s)
   end
   for _, label in ipairs(ENTITY_LABELS) do
     local list = of[label]
-    table.sort(list, by_first_longest)
     local reach = 0
     for _, sp in ipairs(list) do
       if sp.first > reach then
@@ -790,21 +867,21 @@ local function entity_label(doc, s, first, last)
   return nil
 end
 
-local function trim_cue_aux(ts)
+local function trim_cue_aux(s, ts)
   -- auxiliaries between the subject and the cue belong to the cue
   local aux = {}
-  while #ts > 0 and AUX[ts[#ts].low] do
-    table.insert(aux, 1, ts[#ts].text)
+  while #ts > 0 and AUX[s.low[ts[#ts]]] do
+    table.insert(aux, 1, s.text[ts[#ts]])
     ts[#ts] = nil
   end
   return aux
 end
 
 -- The last content character of a quote: "," in “We will,” and so on.
-local function content_end(doc, q)
+local function content_end(s, doc, q)
   local i = q.last
-  if doc:text(i, i) and MARKS[doc:text(i, i)] then i = i - 1 end
-  return i >= q.first and doc:text(i, i) or ""
+  if MARKS[text_of(s, doc, i)] then i = i - 1 end
+  return i >= q.first and text_of(s, doc, i) or ""
 end
 
 -- Free tokens, as the rule file's FREE pattern has them: not a sentence
@@ -812,12 +889,11 @@ end
 -- a cue word, not "according"; or the pair "- called" ("so-called").
 local STOP_TEXT = { ["."] = true, ["!"] = true, ["?"] = true, ["\226\128\166"] = true }
 
--- Is a blank line (two line breaks) after token i? (Two "\n" in the gap
+-- Is a blank line (two line breaks) after token j? (Two "\n" in the gap
 -- after it, or none and two "\r".)
-local function paragraph_after(doc, i)
-  local text = doc:source()
-  local _, stop = doc:token(i)
-  local nxt = i < #doc and doc:token(i + 1) or #text + 1
+local function paragraph_after(s, doc, j)
+  local text, stop = s.source, stop_of(s, doc, j)
+  local nxt = j < s.n and start_of(s, doc, j + 1) or #text + 1
   if nxt <= stop + 2 then return false end         -- no gap, or one byte
   local b = find(text, "\n", stop + 1, true)
   if b and b < nxt then
@@ -830,28 +906,34 @@ local function paragraph_after(doc, i)
   return b ~= nil and b < nxt
 end
 
--- Does a speaker region end at token j (text t): a sentence end, a cue, a
--- quote, a paragraph's end? k walks the Doc's quotes along with j.
-local function region_ends(doc, j, t, cues, quotes, k)
+-- Does a speaker region end at token j (read; its text t): a sentence
+-- end, a cue, a quote, a paragraph's end? k walks the Doc's quotes along
+-- with j.
+local function region_ends(s, doc, j, t, cues, quotes, k)
   while quotes[k] and quotes[k].last < j do k = k + 1 end
   local stop = STOP_TEXT[t] or cues[t] or #t == 9 and lower(t) == "according"
-               or quotes[k] and quotes[k].first <= j or paragraph_after(doc, j)
+               or quotes[k] and quotes[k].first <= j or paragraph_after(s, doc, j)
   return stop, k
+end
+
+-- Is token j, with text t, the "-" of a "- called" pair (one FREE unit)?
+local function dash_called(s, doc, j, t)
+  return t == "-" and j < s.n and low_of(s, doc, j + 1) == "called"
 end
 
 -- The run of free tokens from token i on, at most max of them (a "-
 -- called" pair counting as one): its range {first, last}, or nil when
 -- empty.
-local function free_run(doc, s, i, max, cues)
-  local n, j, units = #doc, i, 0
+local function free_run(s, doc, i, max, cues)
+  local n, j, units = s.n, i, 0
   local quotes, k = s.quotes, 1
   while units < max and j <= n do
-    local t = doc:text(j, j)
-    if t == "-" and j < n and lower(doc:text(j + 1, j + 1)) == "called" then
+    local t = text_of(s, doc, j)
+    if dash_called(s, doc, j, t) then
       j = j + 2
     else
       local stop
-      stop, k = region_ends(doc, j, t, cues, quotes, k)
+      stop, k = region_ends(s, doc, j, t, cues, quotes, k)
       if stop then break end
       j = j + 1
     end
@@ -863,25 +945,21 @@ end
 
 -- The number of FREE units of tokens first..last (a "- called" pair is
 -- one), counted up to max + 1 at most.
-local function units(doc, first, last, max)
+local function units(s, doc, first, last, max)
   local n, j = 0, first
   while j <= last and n <= max do
-    if j < last and doc:text(j, j) == "-" and lower(doc:text(j + 1, j + 1)) == "called" then
-      j = j + 2
-    else
-      j = j + 1
-    end
+    if j < last and dash_called(s, doc, j, text_of(s, doc, j)) then j = j + 2 else j = j + 1 end
     n = n + 1
   end
   return n
 end
 
 -- The last max FREE units of a range {first, last} (read from its end).
-local function last_units(doc, r, max)
+local function last_units(s, doc, r, max)
   if r.last - r.first < max then return r end      -- fewer tokens than units
   local j, n = r.last, 0
   while j >= r.first and n < max do
-    if j > r.first and lower(doc:text(j, j)) == "called" and doc:text(j - 1, j - 1) == "-" then
+    if j > r.first and low_of(s, doc, j) == "called" and text_of(s, doc, j - 1) == "-" then
       j = j - 2
     else
       j = j - 1
@@ -895,23 +973,23 @@ end
 -- FREE tokens from token i on (1 to max units), then a cue word: the
 -- region {first, last} and the cue {first, last} of the longest such
 -- run, or nil.
-local function run_to_cue(doc, s, i, max, cues)
-  local n, j, u = #doc, i, 0
+local function run_to_cue(s, doc, i, max, cues)
+  local n, j, u = s.n, i, 0
   local quotes, k = s.quotes, 1
   local best
   while j <= n do
-    local t = doc:text(j, j)
+    local t = text_of(s, doc, j)
     if u >= 1 and cues[t] then best = j end
     if u >= max then break end
-    if t == "-" and j < n and lower(doc:text(j + 1, j + 1)) == "called" then
+    if dash_called(s, doc, j, t) then
       -- "-" alone, then "called" as the cue
-      if cues.called and doc:text(j + 1, j + 1) == "called" and u + 1 <= max then
+      if cues.called and s.text[j + 1] == "called" and u + 1 <= max then
         best = j + 1
       end
       j = j + 2
     else
       local stop
-      stop, k = region_ends(doc, j, t, cues, quotes, k)
+      stop, k = region_ends(s, doc, j, t, cues, quotes, k)
       if stop then break end
       j = j + 1
     end
@@ -934,50 +1012,45 @@ local CLAUSE_END = set[[in on at during to that of after before while last this 
 local TELL = set[[told tell tells telling asked ask asks asking]]
 
 -- Does the text between two byte offsets hold a line break?
-local function broken(doc, from, to)
+local function broken(s, from, to)
   if to < from then return false end
-  local b = find(doc:source(), "\n", from, true)
+  local b = find(s.source, "\n", from, true)
   return b ~= nil and b <= to
 end
 
--- Drops the tokens of a region up to its last line break.
-local function after_break(doc, ts)
-  local text = doc:source()
-  for k = #ts, 2, -1 do
-    local _, prev_stop = doc:token(ts[k - 1].i)
-    local start = doc:token(ts[k].i)
-    local b = find(text, "\n", prev_stop + 1, true)
-    if b and b <= start - 1 then
-      local out = {}
-      for j = k, #ts do out[#out + 1] = ts[j] end
-      return out
-    end
+-- The first token of the region first..last after its last line break.
+local function after_break(s, doc, first, last)
+  -- mostly there is none: one search over the whole region
+  if first >= last or not broken(s, stop_of(s, doc, first) + 1, start_of(s, doc, last) - 1) then
+    return first
   end
-  return ts
+  for k = last, first + 1, -1 do
+    if broken(s, stop_of(s, doc, k - 1) + 1, start_of(s, doc, k) - 1) then return k end
+  end
+  return first
 end
 
 -- Does token i open a sentence?
-local function sentence_start(doc, i)
+local function sentence_start(s, doc, i)
   if i <= 1 then return true end
-  local t = doc:text(i - 1, i - 1)
+  local t = text_of(s, doc, i - 1)
   if t == "." or t == "!" or t == "?" then return true end
-  local _, stop = doc:token(i - 1)
-  return broken(doc, stop + 1, doc:token(i) - 1)
+  return broken(s, stop_of(s, doc, i - 1) + 1, start_of(s, doc, i) - 1)
 end
 
 -- With no cue: the subject of a sentence whose verb governs the quote
 -- ("Cruz exhorted Republicans to “vote your conscience”"), when it is a
 -- name or a pronoun followed by a verb-like word.
 subject_candidate = function(doc, s, q, region)
-  if #region == 0 or not sentence_start(doc, region[1].i) then return nil end
-  local np = lead_np(region)
+  if #region == 0 then return nil end      -- (candidate saw it open a sentence)
+  local np = lead_np(s, region)
   if not np then return nil end
-  local kind = kind_of(np)
-  if kind == "description" or #np == 1 and EMPTY_SUBJECTS[np[1].low] then return nil end
-  for k = 1, #np do if find(np[k].text, "^[’']s$") then return nil end end
-  local nxt = np[#np].i + 1
+  local kind = kind_of(s, np)
+  if kind == "description" or #np == 1 and EMPTY_SUBJECTS[s.low[np[1]]] then return nil end
+  for k = 1, #np do if possessive(s.text[np[k]]) then return nil end end
+  local nxt = np[#np] + 1
   if nxt >= q.first then return nil end
-  local w = doc:text(nxt, nxt)
+  local w = text_of(s, doc, nxt)
   local lw = lower(w)
   -- a possessive ("Oslo’s neighbours") is no verb
   if not is_word(w) or find(w, "^[’']") or is_cap(w) or DETERMINERS[lw]
@@ -986,7 +1059,7 @@ subject_candidate = function(doc, s, q, region)
   end
   local list = s.cands[q] or {}
   s.cands[q] = list
-  list[#list + 1] = { how = "subject", first = np[1].i, last = np[#np].i, cue = w, dist = 20 }
+  list[#list + 1] = { how = "subject", first = np[1], last = np[#np], cue = w, dist = 20 }
   return list[#list]
 end
 
@@ -1016,22 +1089,22 @@ function M.candidate(m, doc, how, opts)
   local rc, cc, mc = m.captures.region, m.captures.cue, m.captures.mid
   if opts and opts.cue_within then
     -- "“…,” X said": the free tokens after the quote, then a cue word
-    rc, cc = run_to_cue(doc, s, q.last + 1, opts.cue_within, opts.cues or {})
+    rc, cc = run_to_cue(s, doc, q.last + 1, opts.cue_within, opts.cues or {})
     if not rc then return nil end
   end
   if opts and opts.cue_next then
     -- "“…,” said X": a cue right after the quote, or after a comma, a
     -- dash or a colon
     local i = q.last + 1
-    if i <= #doc and opts.cue_next[doc:text(i, i)] then i = i + 1 end
-    if i > #doc or not (opts.cues or {})[doc:text(i, i)] then return nil end
+    if i <= s.n and opts.cue_next[text_of(s, doc, i)] then i = i + 1 end
+    if i > s.n or not (opts.cues or {})[text_of(s, doc, i)] then return nil end
     cc = { first = i, last = i }
   end
   if opts and opts.byline then
     -- "“…” ― Jane Doe" then a line break: a dash, a title-case word and
     -- up to 5 more tokens
-    local i, n = q.last + 1, #doc
-    if i + 2 > n or not opts.byline[doc:text(i, i)] or not doc[i + 1].is_title then
+    local i, n = q.last + 1, s.n
+    if i + 2 > n or not opts.byline[text_of(s, doc, i)] or not doc[i + 1].is_title then
       return nil
     end
     local last
@@ -1043,75 +1116,83 @@ function M.candidate(m, doc, how, opts)
     cc, rc = { first = i, last = i }, { first = i + 1, last = last }
   end
   if opts and opts.region_after and cc then
-    rc = free_run(doc, s, cc.last + 1, opts.region_after, opts.cues or {})
+    rc = free_run(s, doc, cc.last + 1, opts.region_after, opts.cues or {})
   end
   if opts and (opts.region_max or opts.mid_max) then
     -- unbounded windows in the pattern: the bounds are kept here
-    if mc and opts.mid_max and units(doc, mc.first, mc.last, opts.mid_max) > opts.mid_max then
+    if mc and opts.mid_max and units(s, doc, mc.first, mc.last, opts.mid_max) > opts.mid_max then
       return nil
     end
     if rc and opts.region_max then
-      rc = last_units(doc, rc, opts.region_max)
+      rc = last_units(s, doc, rc, opts.region_max)
     end
   end
-  local region = rc and tokens(doc, rc.first, rc.last) or {}
-  local cue = cc and tokens(doc, cc.first, cc.last) or {}
-  local cue_word = cue[#cue] and cue[#cue].low or ""
+  local text, low = s.text, s.low
+  local cue = cc and tokens(s, doc, cc.first, cc.last) or {}
+  local cue_word = cue[#cue] and low[cue[#cue]] or ""
   local participle = find(cue_word, "ing$") ~= nil
   local after_quote = rc and rc.first > q.last
+  local region
   if after_quote then
     -- nothing after the quote across a line break
     local last = cc and cc.last > rc.last and cc.last or rc.last
-    local _, stop = doc:token(last)
-    if broken(doc, q.stop + 1, stop) then return nil end
-  else
-    region = after_break(doc, region)
-    -- a colon may end the paragraph that introduces a quote
+    if broken(s, q.stop + 1, stop_of(s, doc, last)) then return nil end
+    region = tokens(s, doc, rc.first, rc.last)
+  elseif rc then
+    -- before the quote: the region after its last line break, where a
+    -- colon may end the paragraph that introduces the quote
+    local first = after_break(s, doc, rc.first, rc.last)
     local limit = q.start - 1
-    if q.first > 1 and doc:text(q.first - 1, q.first - 1) == ":" then
-      limit = doc:token(q.first - 1)
+    if q.first > 1 and text_of(s, doc, q.first - 1) == ":" then
+      limit = s.start[q.first - 1]
     end
-    if #region > 0 and broken(doc, doc:token(region[1].i), limit) then return nil end
+    if broken(s, start_of(s, doc, first), limit) then return nil end
+    -- without a cue, a subject opens a sentence (most regions do not:
+    -- none of their tokens are read then)
+    if how == "subject" and not sentence_start(s, doc, first) then return nil end
+    region = tokens(s, doc, first, rc.last)
+  else
+    region = {}
   end
   if how == "subject" then return subject_candidate(doc, s, q, region) end
   -- "X attacked Y, saying “…”" is the participle rule's; "X asking “…”"
   -- and "“…,” X said" are not
   if participle and (how == "after" or how == "before" and region[#region]
-                     and region[#region].text == ",") then
+                     and text[region[#region]] == ",") then
     return nil
   end
   -- a cue used as a noun: "his tweets", "the reports"
-  local before_cue = cc and cc.first > 1 and lower(doc:text(cc.first - 1, cc.first - 1))
-  if before_cue and (DETERMINERS[before_cue] and before_cue ~= "that" or find(before_cue, "^[’']s$")
+  local before_cue = cc and cc.first > 1 and low_of(s, doc, cc.first - 1)
+  if before_cue and (DETERMINERS[before_cue] and before_cue ~= "that" or possessive(before_cue)
                      or before_cue == "-") then
     return nil
   end
   local cue_words, speaker = {}
   if how == "byline" then
-    speaker, cue = object_of(region), {}
+    speaker, cue = object_of(s, region), {}
   elseif how == "inverted" or how == "according" then
-    speaker = object_of(region)
+    speaker = object_of(s, region)
   elseif how == "participle" or how == "colon" then
-    speaker = lead_np(region)
+    speaker = lead_np(s, region)
   else
-    cue_words = trim_cue_aux(region)
+    cue_words = trim_cue_aux(s, region)
     -- a passive cue ("was told", "being read as") has no speaker before it
-    if region[#region] and PASSIVE[region[#region].low] then return nil end
-    speaker = subject_of(region)
+    if region[#region] and PASSIVE[low[region[#region]]] then return nil end
+    speaker = subject_of(s, region)
   end
   if not speaker or #speaker == 0 then return nil end
-  local mid = mc and tokens(doc, mc.first, mc.last) or {}
-  for k = 1, #cue do cue_words[#cue_words + 1] = cue[k].text end
-  if mid[1] and mid[1].low == "that" and (how == "before" or how == "participle") then
+  local mid = mc and tokens(s, doc, mc.first, mc.last) or {}
+  for k = 1, #cue do cue_words[#cue_words + 1] = text[cue[k]] end
+  if mid[1] and low[mid[1]] == "that" and (how == "before" or how == "participle") then
     cue_words[#cue_words + 1] = "that"
   end
   local dist = 0
-  local ends = content_end(doc, q)
+  local ends = content_end(s, doc, q)
   if how == "before" or how == "participle" or how == "according" and not after_quote then
     local list = how == "according" and region or mid
     for k = 1, #list do
       local t = list[k]
-      if is_word(t.text) and t.low ~= "that" then dist = dist + 1 end
+      if is_word(text[t]) and low[t] ~= "that" then dist = dist + 1 end
     end
     if how == "according" then dist = dist - #speaker end
     if ends == "," then dist = dist + 0.5 end
@@ -1119,12 +1200,12 @@ function M.candidate(m, doc, how, opts)
   elseif how == "after" then
     for k = 1, #region do
       local t = region[k]
-      if t.i >= speaker[1].i then break end
-      if is_word(t.text) then dist = dist + 1 end
+      if t >= speaker[1] then break end
+      if is_word(text[t]) then dist = dist + 1 end
     end
     if ends == "." then dist = dist + 1.5 end
     -- a cue with an object of its own reports something else
-    local nxt = cc and cc.last < #doc and doc:text(cc.last + 1, cc.last + 1)
+    local nxt = cc and cc.last < s.n and text_of(s, doc, cc.last + 1)
     if nxt and is_word(nxt) and not CLAUSE_END[lower(nxt)] and not TELL[cue_word] then
       dist = dist + 6
     end
@@ -1133,12 +1214,12 @@ function M.candidate(m, doc, how, opts)
   elseif how == "byline" then
     dist = 1
   else
-    for k = 1, #mid do if is_word(mid[k].text) then dist = dist + 1 end end
+    for k = 1, #mid do if is_word(text[mid[k]]) then dist = dist + 1 end end
     if ends == "." then dist = dist + 1.5 end
   end
   local list = s.cands[q] or {}
   s.cands[q] = list
-  list[#list + 1] = { how = how, first = speaker[1].i, last = speaker[#speaker].i,
+  list[#list + 1] = { how = how, first = speaker[1], last = speaker[#speaker],
                       cue = #cue_words > 0 and table.concat(cue_words, " ") or nil, dist = dist }
   return list[#list]
 end
@@ -1147,17 +1228,14 @@ end
 local function opens_sentence(doc, s, q)
   local p = q.first - 1
   if p < 1 then return true end
-  local _, pstop = doc:token(p)
-  local qstart = doc:token(q.first)
-  local text = doc:source()
-  if find(sub(text, pstop + 1, qstart - 1), "\n") then return true end
-  local t = doc:text(p, p)
+  local t = text_of(s, doc, p)
+  if broken(s, stop_of(s, doc, p) + 1, start_of(s, doc, q.first) - 1) then return true end
   if t == "." or t == "!" or t == "?" or t == ":" or t == "\226\128\166" then return true end
   -- right after another quote that ended a sentence
   for k = #s.quotes, 1, -1 do
     local other = s.quotes[k]
     if other.last == p then
-      local e = content_end(doc, other)
+      local e = content_end(s, doc, other)
       return e == "." or e == "!" or e == "?" or e == ","
     end
     if other.last < p then break end
@@ -1202,12 +1280,15 @@ local function antecedent(doc, s, pron, upto)
   return nil
 end
 
--- The number of words inside a quote's marks.
-local function quote_words(doc, q)
-  local n = 0
+-- The number of words inside a quote's marks, counted up to max + 1 at
+-- most (the caller compares it with max).
+local function quote_words(s, doc, q, max)
+  local n, text = 0, s.text
   for i = q.first, q.last do
-    local t = doc:text(i, i)
-    if is_word(t) then n = n + 1 end
+    if is_word(text[i] or s.doc_text(doc, i, i)) then
+      n = n + 1
+      if n > max then break end
+    end
   end
   return n
 end
@@ -1233,11 +1314,10 @@ function M.resolve(m, doc, opts)
   for _, c in ipairs(cands or {}) do
     if not best or c.dist < best.dist then best = c end
   end
-  local text = doc:source()
   -- a transcript: “PENCE: Well, ...”
   local f = q.first + 1
-  if not best and f + 1 <= q.last and doc:text(f + 1, f + 1) == ":" then
-    local w = doc:text(f, f)
+  if not best and f + 1 <= q.last and text_of(s, doc, f + 1) == ":" then
+    local w = text_of(s, doc, f)
     if #w > 1 and not find(w, "%l") and find(w, "^%u") then
       best = { first = f, last = f, how = "transcript" }
     end
@@ -1247,7 +1327,7 @@ function M.resolve(m, doc, opts)
     local sp = s.speaker_at[key]
     if not sp then
       local words = {}
-      for i = best.first, best.last do words[#words + 1] = doc:text(i, i) end
+      for i = best.first, best.last do words[#words + 1] = text_of(s, doc, i) end
       sp = m:add_span("SPEAKER", { first = best.first, last = best.last },
                       { kind = M.speaker_kind(words) })
       s.speaker_at[key] = sp
@@ -1265,7 +1345,7 @@ function M.resolve(m, doc, opts)
     return sp
   end
   -- no cue: a continuation of the previous quote, or a scare quote
-  local words = quote_words(doc, q)
+  local words = quote_words(s, doc, q, opts.scare_words or 4)
   local prev
   for k = #s.quotes, 1, -1 do
     if s.quotes[k].last < q.first then prev = s.quotes[k]; break end
@@ -1273,7 +1353,7 @@ function M.resolve(m, doc, opts)
   local pinfo = prev and s.info[prev]
   local carry = false
   if pinfo and pinfo.speaker then
-    local between = sub(text, prev.stop + 1, q.start - 1)
+    local between = sub(s.source, prev.stop + 1, q.start - 1)
     local _, breaks = between:gsub("\n%s*", "")
     if breaks == 0 and not find(between, "[%.!?]") then
       carry = true                  -- in the same sentence: “a,” “b” and “c”

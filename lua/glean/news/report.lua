@@ -18,7 +18,10 @@ local spans_mod = require "glean.spans"
 
 local sort = table.sort
 local floor = math.floor
+local setmetatable = setmetatable
 local array = json.array
+-- json.array's metatable, set directly on the many arrays of a report
+local array_mt = getmetatable(array({}))
 
 local M = {}
 
@@ -306,26 +309,30 @@ function M.build(doc, opts)
     q.id = id
   end
   local date_list, durations, ref = dates_of(date_spans, duration_spans, doc:source(), opts)
-  local out_entities = {}
+  -- the entities become the report's: their fields are the report's
+  -- (id, label, name, attrs, aliases, roles), but for their mentions
   for i = 1, #entities do
     local e = entities[i]
-    local mentions, sorted, members = {}, true, e.mentions
+    local members = e.mentions
+    local mentions, sorted, prev = {}, true, 0
     for j = 1, #members do
       local s = members[j].span
-      mentions[j] = { start = s.start, stop = s.stop, text = s.text }
-      if j > 1 and mentions[j - 1].start >= s.start then sorted = false end
+      local start = s.start
+      mentions[j] = { start = start, stop = s.stop, text = s.text }
+      if start <= prev then sorted = false end
+      prev = start
     end
     -- (in strict order already, most often: sorting would change nothing)
     if not sorted then sort(mentions, by_start) end
-    out_entities[i] = { id = e.id, label = e.label, name = e.name, attrs = e.attrs,
-                        mentions = array(mentions), aliases = array(e.aliases),
-                        roles = array(e.roles) }
+    e.mentions = setmetatable(mentions, array_mt)
+    setmetatable(e.aliases, array_mt)
+    setmetatable(e.roles, array_mt)
   end
   return {
     schema = M.SCHEMA,
     doc = opts.doc or null,
     date = ref or null,
-    entities = array(out_entities),
+    entities = array(entities),
     quotes = array(quotes),
     dates = array(date_list),
     durations = array(durations),

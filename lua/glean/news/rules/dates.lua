@@ -2,7 +2,8 @@
 --
 -- Makes DATE spans (attributes: kind = "absolute" | "relative", grain,
 -- value when known without a reference date, mod, part) and DURATION spans
--- (value, grain, amount), with LPeg text rules over the raw text. A span
+-- (value, grain, amount), with LPeg text rules over the raw text; and,
+-- for the entity rules, HEADLINE spans (see the end of this file). A span
 -- covers exactly the date's words: "19 September", "Friday" (not "on"),
 -- "the end of this month", "early in the year"; "five years" is a
 -- DURATION, "five years ago" a DATE.
@@ -272,9 +273,15 @@ local all = #(digit + trie(FIRST))
 local RATE = set(words"once twice thrice times per every")
 local SCALE = set(words"thousand million billion trillion m bn mn k")
 
+-- Where the last date of the current document ends (a byte offset), and
+-- the place tried last; the document's text, and the Doc's methods (a
+-- method call through the Doc costs two C calls), fetched once per Doc.
+local current, text_of, done_to, tried = nil, nil, 0, 0
+local token_of, text_at, locate
+
 local function lower_at(doc, i)
   if i < 1 or i > #doc then return nil end
-  return doc:text(i, i):lower()
+  return text_at(doc, i, i):lower()
 end
 
 local function is_duration(text, first, doc)
@@ -288,16 +295,15 @@ local function is_duration(text, first, doc)
   return true
 end
 
--- Where the last date of the current document ends (a byte offset), and
--- the place tried last; the document's text.
-local current, text_of, done_to, tried = nil, nil, 0, 0
-
 local function alnum(b) return b and (b >= 48 and b <= 57 or b >= 65 and b <= 90
                                       or b >= 97 and b <= 122) end
 
 local function make(m, doc)
-  if doc ~= current then current, text_of, done_to, tried = doc, doc:source(), 0, 0 end
-  local pos = m.start
+  if doc ~= current then
+    current, text_of, done_to, tried = doc, doc:source(), 0, 0
+    token_of, text_at, locate = doc.token, doc.text, doc.locate
+  end
+  local pos = token_of(doc, m.first)         -- (m.start, without the match's lookup)
   if pos < done_to or pos == tried then return end
   tried = pos
   local text = text_of
@@ -307,12 +313,12 @@ local function make(m, doc)
   if not kind then return end
   if kind ~= "alone" then e = a end
   if e <= pos then return end
-  local first, last, exact = doc:locate(pos, e - 1)
+  local first, last, exact = locate(doc, pos, e - 1)
   if not first or not exact then return end
   done_to = e
   if kind == "duration" then
-    local r = is_duration(doc:text(first, last), first, doc)
-              and dates.duration(doc:text(first, last))
+    local said = text_at(doc, first, last)
+    local r = is_duration(said, first, doc) and dates.duration(said)
     if r then
       m:add_span("DURATION", { first = first, last = last },
                  { value = r.value, grain = r.grain, amount = r.amount })
@@ -321,10 +327,10 @@ local function make(m, doc)
   end
   if kind == "alone" then
     local ok
-    first, last, ok = doc:locate(a, b - 1)
+    first, last, ok = locate(doc, a, b - 1)
     if not first or not ok then return end
   end
-  local r = resolved(doc:text(first, last))
+  local r = resolved(text_at(doc, first, last))
   if r then
     m:add_span("DATE", { first = first, last = last },
                { kind = r.relative and "relative" or "absolute", grain = r.grain,
@@ -369,9 +375,9 @@ local number_t = T.kind"number"
 local starts = {
   -- one word: "Friday", "today", "Q3 2025", "1990s"
   T.lower(concat(WEEKDAYS, DECADES, words"yesterday tomorrow today tonight q1 q2 q3 q4")),
-  -- "19.09.2025"
-  T.all(number_t, T.match(digit * digit ^ -1 * P"." * digit * digit ^ -1 * P"."
-                          * digit * digit * digit * digit)),
+  -- "19.09.2025" (by its shape, which the machine reads in C; "dddd" is
+  -- four digits or more: `all` decides)
+  T.all(number_t, T.shape{ "d.d.dddd", "d.dd.dddd", "dd.d.dddd", "dd.dd.dddd" }),
   -- "the 19th of", "the 1990s", "the '90s", "the third quarter", "the end of"
   T.lower"the" * T.lower(concat(DAYS, ORDINALS, DECADES, numbers(0, 9, "0s"),
                                 { "'", "\226\128\153" }, words[[first second third fourth end
@@ -399,4 +405,15 @@ local starts = {
 
 local list = {}
 for i, p in ipairs(starts) do list[i] = rule{ name = "dates" .. i, pattern = p, action = make } end
+
+-- Headlines set in capitals, for the entity rules (rules/entities.lua): a
+-- sentence with three words in capitals and none in lower case, a span
+-- HEADLINE. Found here, in the first phase, since a phase of their own
+-- would cost another pass over each document; with overlap "all" the rule
+-- keeps its own leftmost-longest matches, as a phase of its own would.
+local quiet = T.all(-T.has_lower, -T.all(T.upper, T.alpha))
+local loud = T.all(T.upper, T.alpha)
+list[#list + 1] = rule{ name = "headline", label = "HEADLINE",
+                        pattern = T.sos * (quiet ^ 0 * loud) ^ 3 * (quiet + loud) ^ 0 * T.eos }
+
 return phase{ name = "dates", overlap = "all", rules = list }

@@ -47,9 +47,9 @@ local cap = T.title + acronym
 -- COMMON list, a set the machine looks tokens up in).
 local common = news.common
 local opener = T.all(T.sentence_start, common)
--- Headlines set in capitals (spans HEADLINE, from the phase below) tell
--- nothing by their case: names there come from the lists, or from
--- elsewhere in the text (coreference).
+-- Headlines set in capitals (spans HEADLINE, made by the first phase,
+-- rules/dates.lua's) tell nothing by their case: names there come from
+-- the lists, or from elsewhere in the text (coreference).
 local base = T.all(cap, -function_words,
                    -T.label{ "MONTH", "WEEKDAY", "CUE", "HONORIFIC", "ROLE", "HEADLINE" })
 local word = T.all(base, -opener)
@@ -95,17 +95,29 @@ local possessive = T.text{ "'s", "’s", "'", "’" }
 
 -- Names from lists count when written as names are (with a capital
 -- first: "Turkey" is a place, "turkey" is not; a number alone is no name).
--- A token that opens with an ASCII capital has one (no view of it needed:
--- doc[i] builds a table of every field).
-local byte = string.byte
+-- A token that opens with an ASCII capital has one; else its shape tells
+-- (an "X" for each run of capitals: no view of it needed, doc[i] builds a
+-- table of every field). The Doc's text and methods are fetched once per
+-- Doc: a method call through the Doc costs two C calls.
+local byte, find = string.byte, string.find
+local cur_doc, cur_src, token_of, lower_of, shape_of
 local function written_as_name(m, doc)
+  if doc ~= cur_doc then
+    cur_doc, cur_src = doc, doc:source()
+    token_of, lower_of, shape_of = doc.token, doc.lower, doc.shape
+  end
   local first = m.first
-  local b = byte(doc:text(first, first))
-  if not (b and b >= 65 and b <= 90) and not doc[first].has_upper then return false end
-  return not (first == m.last and is_function_word[doc:lower(first)])
+  local b = byte(cur_src, (token_of(doc, first)))
+  if not (b and b >= 65 and b <= 90) and not find(shape_of(doc, first), "X", 1, true) then
+    return false
+  end
+  return not (first == m.last and is_function_word[lower_of(doc, first)])
 end
 
--- Helpers for actions: the name alone becomes the span.
+-- Helpers for actions: the name alone becomes the span. When the rule's
+-- pattern is C("name", ...), the name is the whole match: its span is made
+-- from the match's tokens, without the captures (each a table, and three
+-- calls into the Doc).
 local function person(key)
   return function(m)
     local attrs = {}
@@ -115,8 +127,16 @@ local function person(key)
   end
 end
 
+local function person_whole(m)
+  m:add_span("PERSON", nil, {})
+end
+
 local function labelled(label)
   return function(m) m:add_span(label, "name") end
+end
+
+local function labelled_whole(label)
+  return function(m) m:add_span(label) end
 end
 
 -- People ------------------------------------------------------------------
@@ -140,7 +160,7 @@ local people = {
   -- A known given name opens a name: "Donald Trump", "Marten Olsen".
   rule{ name = "person_given_name", priority = 3,
         pattern = C("name", T.all(pw, T.label"GIVEN_NAME", joins) * mid * pw_on ^ 0 * pw_end),
-        action = person() },
+        action = person_whole },
   -- "the firm's spokesman Per Lund", "Y's spokesman X".
   rule{ name = "person_spokesman", priority = 3,
         pattern = possessive * C("role", T.span"ROLE") * C("name", person_name),
@@ -159,16 +179,16 @@ local org_of = T.lower{ "of", "for", "on" } * T.lower"the" ^ -1 * org_word ^ 1
 local organisations = {
   rule{ name = "org_lexicon", priority = 3,
         pattern = C("name", T.span"ORG"), where = written_as_name,
-        action = labelled("ORG") },
+        action = labelled_whole("ORG") },
   -- "Secret Intelligence Service", "Ministry of Defence", "Bank of England".
   rule{ name = "org_head", priority = 4,
         pattern = C("name", (org_word + T.text"&") ^ 0 * org_head * (org_head + org_word) ^ 0
                             * org_of ^ -1),
-        action = labelled("ORG") },
+        action = labelled_whole("ORG") },
   -- "Olsen Marine AS", "Acme Widgets Inc."
   rule{ name = "org_suffix", priority = 4,
         pattern = C("name", (org_word + T.text"&") ^ 1 * comma ^ -1 * T.span"ORG_SUFFIX"),
-        action = labelled("ORG") },
+        action = labelled_whole("ORG") },
   -- "the Trump administration", "the Macron government".
   rule{ name = "org_administration", priority = 4,
         pattern = the * C("name", nword * T.lower{ "administration", "government", "cabinet",
@@ -184,7 +204,7 @@ local organisations = {
   rule{ name = "org_acronym", priority = 1,
         pattern = C("name", T.all(acronym, -common,
                                   -T.label{ "LOC", "NORP", "MONTH", "HEADLINE" })),
-        action = labelled("ORG") },
+        action = labelled_whole("ORG") },
 }
 
 -- Places, groups, other names ----------------------------------------------
@@ -192,10 +212,10 @@ local organisations = {
 local places = {
   rule{ name = "loc_lexicon", priority = 3,
         pattern = C("name", T.span"LOC"), where = written_as_name,
-        action = labelled("LOC") },
+        action = labelled_whole("LOC") },
   rule{ name = "norp_lexicon", priority = 3,
         pattern = C("name", T.span"NORP"), where = written_as_name,
-        action = labelled("NORP") },
+        action = labelled_whole("NORP") },
   -- "the West", "the Middle East" (in the lexicon), "the ‘rest of the West’".
   rule{ name = "loc_the_west", priority = 2,
         pattern = T.lower"the" * C("name", T.text{ "West", "East", "North", "South" }),
@@ -206,13 +226,13 @@ local places = {
                                                   "Award", "Awards", "Summit", "Festival",
                                                   "Championship", "Championships", "Open",
                                                   "Treaty", "Accord", "Accords", "Act" }),
-        action = labelled("MISC") },
+        action = labelled_whole("MISC") },
   -- Two or more capitalised words that nothing else explains: most often
   -- a person in news copy.
   rule{ name = "person_capitalised", priority = 0,
         pattern = C("name", names_of(-T.label{ "LOC", "NORP", "ORG", "ORG_HEAD" },
                                      -T.label{ "ORG_HEAD", "NORP" })),
-        action = person() },
+        action = person_whole },
 }
 
 -- Entries of a user gazetteer win over everything else.
@@ -220,7 +240,7 @@ local user = {}
 for _, label in ipairs{ "PERSON", "ORG", "LOC", "NORP", "MISC" } do
   user[#user + 1] = rule{ name = "user_" .. label:lower(), priority = 9,
                           pattern = C("name", T.span(label, { source = "user" })),
-                          where = written_as_name, action = labelled(label) }
+                          where = written_as_name, action = labelled_whole(label) }
 end
 
 -- Names known by their context: found in a phase of their own, among the
@@ -262,16 +282,7 @@ local all = {}
 for _, list in ipairs{ user, people, organisations, places } do
   for _, r in ipairs(list) do all[#all + 1] = r end
 end
--- A sentence with three words in capitals and none in lower case.
-local quiet = T.all(-T.has_lower, -T.all(T.upper, T.alpha))
-local loud = T.all(T.upper, T.alpha)
-local headlines = phase{ name = "headlines", rules = {
-  rule{ name = "headline", label = "HEADLINE",
-        pattern = T.sos * (quiet ^ 0 * loud) ^ 3 * (quiet + loud) ^ 0 * T.eos },
-} }
-
 return {
-  headlines,
   phase{ name = "entities", overlap = "longest", rules = all },
   phase{ name = "entities_in_context", overlap = "longest", rules = in_context },
 }
