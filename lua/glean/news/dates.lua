@@ -898,9 +898,13 @@ local function date_in(line)
   for k = 1, #years do
     local y = years[k]
     local from = stretch_start(l, y)
-    local w = sub(l, from, y + 3)
-    local d, de = find(w, DAY_FIRST)
-    local a, ae = find(w, MONTH_FIRST)
+    -- either form has the day's digits before the year: none, no date
+    local w, d, de, a, ae
+    if find(l, "%d", from) < y then
+      w = sub(l, from, y + 3)
+      d, de = find(w, DAY_FIRST)
+      a, ae = find(w, MONTH_FIRST)
+    end
     while d or a do
       local at, stop
       if d and (not a or d < a) then
