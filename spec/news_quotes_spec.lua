@@ -91,6 +91,16 @@ describe("glean.news.quotes.scan", function()
     assert.is_true(qs[2].closed)
   end)
 
+  it("continues only a quote left open by the paragraph just before", function()
+    local text = "Lin said: “The first part is done.\n\nNo marks in this one.\n\n"
+                 .. "“The second part,” she added."
+    local qs = quotes.scan(text)
+    assert.equal(2, #qs)
+    assert.is_false(qs[1].closed)
+    assert.equal("“The second part,”", text:sub(qs[2].start, qs[2].stop))
+    assert.is_false(qs[2].continues)
+  end)
+
   it("never lets an unbalanced mark swallow the next paragraph", function()
     local text = "He called it “a failure and left.\n\nThe council met on “Tuesday” as planned."
     local got = scanned(text)
@@ -115,6 +125,20 @@ describe("glean.news.quotes.scan", function()
   it("raises on a bad argument", function()
     assert.has_error(function() quotes.scan(nil) end,
                      "bad argument #1 to 'scan' (string expected, got nil)")
+  end)
+end)
+
+describe("glean.news.quotes.paragraphs", function()
+  it("splits at line breaks, and at blank lines only in hard-wrapped text", function()
+    local text = "  First line.  \nSecond line.\n\n\n  Third after a blank line.\n"
+    local got = {}
+    for i, p in ipairs(quotes.paragraphs(text)) do got[i] = text:sub(p.start, p.stop) end
+    assert.same({ "First line.", "Second line.", "Third after a blank line." }, got)
+    local line = "The harbour council met on Monday to discuss the plan for\n"
+    text = line:rep(6) .. "\nA second paragraph starts here.\n"
+    got = {}
+    for i, p in ipairs(quotes.paragraphs(text)) do got[i] = text:sub(p.start, p.stop) end
+    assert.same({ line:rep(6):sub(1, -2), "A second paragraph starts here." }, got)
   end)
 end)
 
@@ -170,6 +194,28 @@ describe("news quote rules", function()
       local q = found(run(text))
       assert.equal(1, #q)
       assert.equal("Dame Kari Holm", q[1].speaker)
+    end
+  end)
+
+  it("finds the speaker of each of several quotes in a row", function()
+    local q = found(run("“We stay,” Ada Lin said. “We go,” said Tom Hale, the mayor. “We wait,” "
+                        .. "Kari Holm said, “and we see.”"))
+    assert.equal(4, #q)
+    assert.equal("Ada Lin", q[1].speaker)
+    assert.equal("Tom Hale", q[2].speaker)
+    assert.equal("Kari Holm", q[3].speaker)
+    assert.equal("Kari Holm", q[4].speaker)
+    for i = 1, 4 do assert.equal("said", q[i].attrs.cue) end
+  end)
+
+  it("leaves a parenthesised part out of the speaker", function()
+    for _, text in ipairs{
+      "“The tolls stay,” said Sen. Ada Lin (D-Oslo), the transport chief, on Monday.",
+      "Sen. Ada Lin (D-Oslo), the transport chief, said: “The tolls stay.”" } do
+      local q = found(run(text))
+      assert.equal(1, #q)
+      assert.equal("Sen. Ada Lin", q[1].speaker)
+      assert.equal("said", q[1].attrs.cue)
     end
   end)
 
@@ -273,6 +319,14 @@ describe("news quote rules", function()
     assert.is_true(q[2].attrs.scare)
     assert.is_nil(q[3].speaker)
     assert.is_true(q[3].attrs.scare)
+  end)
+
+  it("makes scare quotes of quotes of four words or fewer only", function()
+    local q = found(run("The town wants a “new green corridor by spring” soon. It wants a "
+                        .. "“green corridor” too."))
+    assert.equal(2, #q)
+    assert.is_nil(q[1].attrs.scare)
+    assert.is_true(q[2].attrs.scare)
   end)
 
   it("works without entity spans and with them", function()

@@ -189,13 +189,21 @@ end
 
 -- Paragraphs --------------------------------------------------------------
 
+-- The first non-space byte from byte pos on, or nil (mostly the one at
+-- pos: a byte read is cheaper than a pattern search).
+local function non_space(text, pos)
+  local b = byte(text, pos)
+  if b and not is_space_byte(b) then return pos end
+  return find(text, "%S", pos)
+end
+
 -- Is the text hard-wrapped (most lines of a similar, moderate length)? Then
 -- only blank lines separate paragraphs; otherwise every line break does.
 local function hard_wrapped(text)
   local lines, wrapped, pos, n = 0, 0, 1, #text
   while pos <= n do
     local nl = find(text, "\n", pos, true) or n + 1
-    local ns = find(text, "%S", pos)
+    local ns = non_space(text, pos)
     if ns and ns < nl then                          -- a line with a non-space
       lines = lines + 1
       local len = nl - pos
@@ -215,7 +223,7 @@ end
 -- bytes, and where the next one is looked for (nil after the last); nil
 -- when there is none.
 local function next_paragraph(text, pos, sep)
-  local s = find(text, "%S", pos)
+  local s = non_space(text, pos)
   if not s then return nil end
   local brk, brk_end = find(text, sep, s)
   local last = brk and brk - 1 or #text
@@ -253,6 +261,11 @@ do
   MARK_SCAN = lpeg.Ct((skip * (lpeg.Cp() * lpeg.C(glyph) + 1)) ^ 0)
 end
 
+-- Is byte b an ASCII letter or digit?
+local function ascii_alnum(b)
+  return b and ((b >= 48 and b <= 57) or (b >= 65 and b <= 90) or (b >= 97 and b <= 122))
+end
+
 -- The marks of a text that have a role: an array of {i, e, mark, family,
 -- role}, in text order.
 local function marks_of(text)
@@ -261,8 +274,13 @@ local function marks_of(text)
   for k = 1, #found, 2 do
     local i, m = found[k], found[k + 1]
     local e = i + #m - 1
-    local r = role(text, m, i, e)
-    if r then out[#out + 1] = { i = i, e = e, mark = m, family = MARKS[m][1], role = r } end
+    -- the most frequent: an apostrophe between ASCII letters or digits
+    -- ("don't"), which role() finds to be none, after a longer look
+    if not ((m == "'" or m == "\226\128\153") and i > 1 and ascii_alnum(byte(text, i - 1))
+            and ascii_alnum(byte(text, e + 1))) then
+      local r = role(text, m, i, e)
+      if r then out[#out + 1] = { i = i, e = e, mark = m, family = MARKS[m][1], role = r } end
+    end
   end
   return out
 end
@@ -437,10 +455,11 @@ end)
 
 -- What the rule phases found in each Doc (weak keys: it goes with the Doc):
 -- quotes = {span, ...} in text order, quote_at = first token -> span,
+-- quote_nr = span -> its place in quotes,
 -- cands = span -> {candidate, ...}, ents = first token -> {last, label}
 -- (see entities),
--- speakers = {span, ...} in the order made, speaker_at = "first:last" ->
--- span, info = span -> {speaker, antecedent};
+-- speakers = {span, ...} in the order made, speaker_at = first * (#doc +
+-- 1) + last -> span, info = span -> {speaker, antecedent};
 -- and what it read of the Doc: source, n (tokens); text, low, start =
 -- token -> its text, lower-case form, first byte (see load); doc_token and
 -- doc_text, the Doc's methods, fetched once (a method call through the Doc
@@ -451,7 +470,8 @@ local state = setmetatable({}, { __mode = "k" })
 local function doc_state(doc)
   local s = state[doc]
   if not s then
-    s = { quotes = {}, quote_at = {}, cands = {}, speakers = {}, speaker_at = {}, info = {},
+    s = { quotes = {}, quote_at = {}, quote_nr = {}, cands = {}, speakers = {}, speaker_at = {},
+          info = {},
           source = doc:source(), n = #doc, text = {}, low = {}, start = {},
           doc_token = doc.token, doc_text = doc.text }
     state[doc] = s
@@ -516,10 +536,11 @@ local function is_sep(t)
 end
 
 -- Tokens, read from the Doc once per Doc and token, into s.text and
--- s.start (and s.low, for the tokens of a region). The rules read the
--- same few dozen tokens around each quote many times over; a table per
--- token, or a Doc method call per read, cost more than the rest of the
--- work. Regions are arrays of token numbers.
+-- s.start (and s.low, for the tokens that the helpers below read). The
+-- rules read the same few dozen tokens around each quote many times over;
+-- a table per token, or a Doc method call per read, cost more than the
+-- checks made on them. Regions are token ranges, comma segments arrays of
+-- token numbers.
 local function load(s, doc, i)
   local start, stop = s.doc_token(doc, i)
   local t = sub(s.source, start, stop)
@@ -566,49 +587,50 @@ end
 -- said")? It is a dash then, and separates like one.
 local function spaced_hyphen(s, i)
   if s.text[i] ~= "-" then return false end
-  local source, start = s.source, s.start[i]
+  local source, start = s.source, s.start[i]      -- (one byte long)
   local b, a = start > 1 and byte(source, start - 1), byte(source, start + 1)
   return b and is_space_byte(b) and a and is_space_byte(a) or false
 end
 
--- Without parenthesised parts: "Sen. Smith (D-Mass.)" -> "Sen. Smith".
-local function drop_parens(s, ts)
-  local text, out, depth = s.text, {}, 0
-  for k = 1, #ts do
-    local t = text[ts[k]]
+-- The comma segments of tokens first..last: the tokens split at commas,
+-- semicolons and dashes, without parenthesised parts ("Sen. Smith
+-- (D-Mass.)" -> "Sen. Smith"), each an array of token numbers (their text
+-- and lower-case forms read); empty parts and parts without a letter
+-- ("Smith, 82, said") are left out. next_segment gives them one at a time
+-- (most callers need the first only): the one from token i on (depth:
+-- the parentheses open before i), where the next one starts and the depth
+-- there; nil when there is none.
+local function next_segment(s, doc, i, last, depth)
+  local text, low = s.text, s.low
+  local cur, letters = {}, false
+  while i <= last do
+    local t = text[i] or load(s, doc, i)
     if t == "(" or t == "[" then depth = depth + 1
     elseif (t == ")" or t == "]") and depth > 0 then depth = depth - 1
-    elseif depth == 0 then out[#out + 1] = ts[k] end
+    elseif depth == 0 then
+      if is_sep(t) or spaced_hyphen(s, i) then
+        if letters then return cur, i + 1, depth end
+        cur = {}
+      else
+        if not low[i] then low[i] = lower(t) end
+        cur[#cur + 1] = i
+        letters = letters or find(t, "%a") ~= nil
+      end
+    end
+    i = i + 1
   end
-  return out
+  if letters then return cur, i, depth end
+  return nil
 end
 
--- Splits tokens at commas, semicolons and dashes; drops empty parts and
--- parts without a letter ("Smith, 82, said").
-local function segments(s, ts)
-  local text = s.text
-  local segs, cur = {}, {}
-  local kept = drop_parens(s, ts)
-  for k = 1, #kept do
-    local i = kept[k]
-    if is_sep(text[i]) or spaced_hyphen(s, i) then
-      if #cur > 0 then segs[#segs + 1] = cur end
-      cur = {}
-    else
-      cur[#cur + 1] = i
-    end
+local function segments(s, doc, first, last)
+  local out, i, depth = {}, first, 0
+  while true do
+    local sg
+    sg, i, depth = next_segment(s, doc, i, last, depth)
+    if not sg then return out end
+    out[#out + 1] = sg
   end
-  if #cur > 0 then segs[#segs + 1] = cur end
-  local out = {}
-  for k = 1, #segs do
-    local sg = segs[k]
-    local letters = false
-    for j = 1, #sg do
-      if find(text[sg[j]], "%a") then letters = true; break end
-    end
-    if letters then out[#out + 1] = sg end
-  end
-  return out
 end
 
 -- Is this run of tokens a name: capitalised at both ends, mostly
@@ -714,50 +736,58 @@ local function tail_np(s, sg)
 end
 
 
--- The noun phrase that opens a clause (the subject of "X attacked Y,
--- saying ..."): of the comma segments, the first that does not open with a
--- preposition or a conjunction; its leading name, pronoun or description.
-local function lead_np(s, ts)
+-- The name, pronoun or description that opens a comma segment, unless
+-- it opens with a preposition or a conjunction (then nil).
+local function segment_np(s, sg)
   local text, low = s.text, s.low
-  local segs = segments(s, ts)
-  for sn = 1, #segs do
-    local sg = segs[sn]
-    local k = 1
-    while sg[k] and (low[sg[k]] == "and" or low[sg[k]] == "but" or low[sg[k]] == "so"
-                     or low[sg[k]] == "then" or low[sg[k]] == "also") do k = k + 1 end
-    local t = sg[k]
-    if t and not (BREAKERS[low[t]] and not DETERMINERS[low[t]]) then
-      if PRONOUNS[low[t]] then return { t } end
-      local out = { t }
-      if DETERMINERS[low[t]] then
-        for j = k + 1, math.min(#sg, k + 4) do
-          local u = sg[j]
-          if BREAKERS[low[u]] or not is_word(text[u]) then break end
-          out[#out + 1] = u
-        end
-        return out
-      end
-      if is_cap(text[t]) then
-        local j = k + 1
-        while sg[j] and (is_cap(text[sg[j]]) or possessive(text[sg[j]])
-                         or (NAME_GLUE[low[sg[j]]] and sg[j + 1] and is_cap(text[sg[j + 1]]))) do
-          out[#out + 1] = sg[j]
-          j = j + 1
-        end
-        return out
-      end
-      return out
+  local k = 1
+  while sg[k] and (low[sg[k]] == "and" or low[sg[k]] == "but" or low[sg[k]] == "so"
+                   or low[sg[k]] == "then" or low[sg[k]] == "also") do k = k + 1 end
+  local t = sg[k]
+  if not t or BREAKERS[low[t]] and not DETERMINERS[low[t]] then return nil end
+  if PRONOUNS[low[t]] then return { t } end
+  local out = { t }
+  if DETERMINERS[low[t]] then
+    for j = k + 1, math.min(#sg, k + 4) do
+      local u = sg[j]
+      if BREAKERS[low[u]] or not is_word(text[u]) then break end
+      out[#out + 1] = u
+    end
+    return out
+  end
+  if is_cap(text[t]) then
+    local j = k + 1
+    while sg[j] and (is_cap(text[sg[j]]) or possessive(text[sg[j]])
+                     or (NAME_GLUE[low[sg[j]]] and sg[j + 1] and is_cap(text[sg[j + 1]]))) do
+      out[#out + 1] = sg[j]
+      j = j + 1
     end
   end
-  return nil
+  return out
 end
 
--- The speaker of a cue that follows it (the subject): of the comma
--- segments before the cue, the last one's closing noun phrase, or the
--- name before it when the last one is an apposition ("Sir Jane Doe, the
--- head of X, warned") or a relative clause ("Smith, who ..., said").
-local function subject_of(s, ts)
-  local segs = segments(s, ts)
+-- The noun phrase that opens a clause, tokens first..last (the subject of
+-- "X attacked Y, saying ..."): of the comma segments, the first that does
+-- not open with a preposition or a conjunction; its leading name, pronoun
+-- or description.
+local function lead_np(s, doc, first, last)
+  local i, depth = first, 0
+  while true do
+    local sg
+    sg, i, depth = next_segment(s, doc, i, last, depth)
+    if not sg then return nil end
+    local np = segment_np(s, sg)
+    if np then return np end
+  end
+end
+
+-- The speaker of a cue that follows it (the subject, in tokens i..j): of
+-- the comma segments before the cue, the last one's closing noun phrase,
+-- or the name before it when the last one is an apposition ("Sir Jane
+-- Doe, the head of X, warned") or a relative clause ("Smith, who ...,
+-- said").
+local function subject_of(s, doc, i, j)
+  local segs = segments(s, doc, i, j)
   local n = #segs
   if n == 0 then return nil end
   local last, prev = segs[n], segs[n - 1]
@@ -781,17 +811,16 @@ local function subject_of(s, ts)
   if np and np[1] > last[1] then
     local k = 1
     while last[k] ~= np[1] do k = k + 1 end
-    if PREPOSITIONS[s.low[last[k - 1]]] then return lead_np(s, last) or np end
+    if PREPOSITIONS[s.low[last[k - 1]]] then return segment_np(s, last) or np end
   end
   return np
 end
 
 -- The speaker named after its cue ("said Mr. Smith, an economist"): the
 -- first comma segment, up to a word that ends it ("in a statement").
-local function object_of(s, ts)
+local function object_of(s, doc, first, last)
   local low = s.low
-  local segs = segments(s, ts)
-  local sg = segs[1]
+  local sg = next_segment(s, doc, first, last, 0)
   if not sg then return nil end
   if PRONOUNS[low[sg[1]]] then return { sg[1] } end
   local out = {}
@@ -823,6 +852,7 @@ function M.add_quote(m, doc)
   local s = doc_state(doc)
   s.quotes[#s.quotes + 1] = span
   s.quote_at[span.first] = span
+  s.quote_nr[span] = #s.quotes
   return span
 end
 
@@ -867,14 +897,15 @@ local function entity_label(doc, s, first, last)
   return nil
 end
 
-local function trim_cue_aux(s, ts)
-  -- auxiliaries between the subject and the cue belong to the cue
+-- Auxiliaries between the subject and the cue belong to the cue: those
+-- that end tokens first..last, and the tokens before them (the new last).
+local function trim_cue_aux(s, doc, first, last)
   local aux = {}
-  while #ts > 0 and AUX[s.low[ts[#ts]]] do
-    table.insert(aux, 1, s.text[ts[#ts]])
-    ts[#ts] = nil
+  while last >= first and AUX[low_of(s, doc, last)] do
+    table.insert(aux, 1, s.text[last])
+    last = last - 1
   end
-  return aux
+  return aux, last
 end
 
 -- The last content character of a quote: "," in “We will,” and so on.
@@ -908,32 +939,39 @@ end
 
 -- Does a speaker region end at token j (read; its text t): a sentence
 -- end, a cue, a quote, a paragraph's end? k walks the Doc's quotes along
--- with j.
-local function region_ends(s, doc, j, t, cues, quotes, k)
+-- with j, from a quote that ends before the region (not from the first:
+-- that made a Doc's regions cost the square of its quotes). (Called for
+-- every token of every region: the common cases first, without a call.)
+local function region_ends(s, doc, j, t, cues, k)
+  local quotes = s.quotes
   while quotes[k] and quotes[k].last < j do k = k + 1 end
-  local stop = STOP_TEXT[t] or cues[t] or #t == 9 and lower(t) == "according"
-               or quotes[k] and quotes[k].first <= j or paragraph_after(s, doc, j)
-  return stop, k
+  if STOP_TEXT[t] or cues[t] or #t == 9 and lower(t) == "according"
+     or quotes[k] and quotes[k].first <= j then
+    return true, k
+  end
+  -- mostly a space, no more, before the next token: no blank line
+  local nxt = j < s.n and (s.start[j + 1] or start_of(s, doc, j + 1)) or #s.source + 1
+  return nxt > s.start[j] + #t + 1 and paragraph_after(s, doc, j), k
 end
 
--- Is token j, with text t, the "-" of a "- called" pair (one FREE unit)?
-local function dash_called(s, doc, j, t)
-  return t == "-" and j < s.n and low_of(s, doc, j + 1) == "called"
+-- Is token j, a "-", the first of a "- called" pair (one FREE unit)?
+local function called_after(s, doc, j)
+  return j < s.n and low_of(s, doc, j + 1) == "called"
 end
 
 -- The run of free tokens from token i on, at most max of them (a "-
 -- called" pair counting as one): its range {first, last}, or nil when
--- empty.
-local function free_run(s, doc, i, max, cues)
+-- empty. Quote k ends before token i.
+local function free_run(s, doc, i, max, cues, k)
   local n, j, units = s.n, i, 0
-  local quotes, k = s.quotes, 1
+  local text = s.text
   while units < max and j <= n do
-    local t = text_of(s, doc, j)
-    if dash_called(s, doc, j, t) then
+    local t = text[j] or load(s, doc, j)
+    if t == "-" and called_after(s, doc, j) then
       j = j + 2
     else
       local stop
-      stop, k = region_ends(s, doc, j, t, cues, quotes, k)
+      stop, k = region_ends(s, doc, j, t, cues, k)
       if stop then break end
       j = j + 1
     end
@@ -948,7 +986,11 @@ end
 local function units(s, doc, first, last, max)
   local n, j = 0, first
   while j <= last and n <= max do
-    if j < last and dash_called(s, doc, j, text_of(s, doc, j)) then j = j + 2 else j = j + 1 end
+    if j < last and text_of(s, doc, j) == "-" and called_after(s, doc, j) then
+      j = j + 2
+    else
+      j = j + 1
+    end
     n = n + 1
   end
   return n
@@ -972,24 +1014,24 @@ end
 
 -- FREE tokens from token i on (1 to max units), then a cue word: the
 -- region {first, last} and the cue {first, last} of the longest such
--- run, or nil.
-local function run_to_cue(s, doc, i, max, cues)
+-- run, or nil. Quote k ends before token i.
+local function run_to_cue(s, doc, i, max, cues, k)
   local n, j, u = s.n, i, 0
-  local quotes, k = s.quotes, 1
+  local text = s.text
   local best
   while j <= n do
-    local t = text_of(s, doc, j)
+    local t = text[j] or load(s, doc, j)
     if u >= 1 and cues[t] then best = j end
     if u >= max then break end
-    if dash_called(s, doc, j, t) then
+    if t == "-" and called_after(s, doc, j) then
       -- "-" alone, then "called" as the cue
-      if cues.called and s.text[j + 1] == "called" and u + 1 <= max then
+      if cues.called and text[j + 1] == "called" and u + 1 <= max then
         best = j + 1
       end
       j = j + 2
     else
       local stop
-      stop, k = region_ends(s, doc, j, t, cues, quotes, k)
+      stop, k = region_ends(s, doc, j, t, cues, k)
       if stop then break end
       j = j + 1
     end
@@ -1041,9 +1083,9 @@ end
 -- With no cue: the subject of a sentence whose verb governs the quote
 -- ("Cruz exhorted Republicans to “vote your conscience”"), when it is a
 -- name or a pronoun followed by a verb-like word.
-subject_candidate = function(doc, s, q, region)
-  if #region == 0 then return nil end      -- (candidate saw it open a sentence)
-  local np = lead_np(s, region)
+subject_candidate = function(doc, s, q, first, last)
+  if first > last then return nil end      -- (candidate saw it open a sentence)
+  local np = lead_np(s, doc, first, last)
   if not np then return nil end
   local kind = kind_of(s, np)
   if kind == "description" or #np == 1 and EMPTY_SUBJECTS[s.low[np[1]]] then return nil end
@@ -1089,7 +1131,7 @@ function M.candidate(m, doc, how, opts)
   local rc, cc, mc = m.captures.region, m.captures.cue, m.captures.mid
   if opts and opts.cue_within then
     -- "“…,” X said": the free tokens after the quote, then a cue word
-    rc, cc = run_to_cue(s, doc, q.last + 1, opts.cue_within, opts.cues or {})
+    rc, cc = run_to_cue(s, doc, q.last + 1, opts.cue_within, opts.cues or {}, s.quote_nr[q])
     if not rc then return nil end
   end
   if opts and opts.cue_next then
@@ -1116,7 +1158,8 @@ function M.candidate(m, doc, how, opts)
     cc, rc = { first = i, last = i }, { first = i + 1, last = last }
   end
   if opts and opts.region_after and cc then
-    rc = free_run(s, doc, cc.last + 1, opts.region_after, opts.cues or {})
+    rc = free_run(s, doc, cc.last + 1, opts.region_after, opts.cues or {},
+                  cc.last >= q.last and s.quote_nr[q] or 1)
   end
   if opts and (opts.region_max or opts.mid_max) then
     -- unbounded windows in the pattern: the bounds are kept here
@@ -1132,33 +1175,31 @@ function M.candidate(m, doc, how, opts)
   local cue_word = cue[#cue] and low[cue[#cue]] or ""
   local participle = find(cue_word, "ing$") ~= nil
   local after_quote = rc and rc.first > q.last
-  local region
+  -- the region, tokens first..last (none when first > last); its tokens
+  -- are read as needed (most helpers need its first comma segment only)
+  local first, last = 1, 0
   if after_quote then
     -- nothing after the quote across a line break
-    local last = cc and cc.last > rc.last and cc.last or rc.last
-    if broken(s, q.stop + 1, stop_of(s, doc, last)) then return nil end
-    region = tokens(s, doc, rc.first, rc.last)
+    local upto = cc and cc.last > rc.last and cc.last or rc.last
+    if broken(s, q.stop + 1, stop_of(s, doc, upto)) then return nil end
+    first, last = rc.first, rc.last
   elseif rc then
     -- before the quote: the region after its last line break, where a
     -- colon may end the paragraph that introduces the quote
-    local first = after_break(s, doc, rc.first, rc.last)
+    first, last = after_break(s, doc, rc.first, rc.last), rc.last
     local limit = q.start - 1
     if q.first > 1 and text_of(s, doc, q.first - 1) == ":" then
       limit = s.start[q.first - 1]
     end
     if broken(s, start_of(s, doc, first), limit) then return nil end
-    -- without a cue, a subject opens a sentence (most regions do not:
-    -- none of their tokens are read then)
+    -- without a cue, a subject opens a sentence
     if how == "subject" and not sentence_start(s, doc, first) then return nil end
-    region = tokens(s, doc, first, rc.last)
-  else
-    region = {}
   end
-  if how == "subject" then return subject_candidate(doc, s, q, region) end
+  if how == "subject" then return subject_candidate(doc, s, q, first, last) end
   -- "X attacked Y, saying “…”" is the participle rule's; "X asking “…”"
   -- and "“…,” X said" are not
-  if participle and (how == "after" or how == "before" and region[#region]
-                     and text[region[#region]] == ",") then
+  if participle and (how == "after" or how == "before" and last >= first
+                     and text_of(s, doc, last) == ",") then
     return nil
   end
   -- a cue used as a noun: "his tweets", "the reports"
@@ -1169,16 +1210,16 @@ function M.candidate(m, doc, how, opts)
   end
   local cue_words, speaker = {}
   if how == "byline" then
-    speaker, cue = object_of(s, region), {}
+    speaker, cue = object_of(s, doc, first, last), {}
   elseif how == "inverted" or how == "according" then
-    speaker = object_of(s, region)
+    speaker = object_of(s, doc, first, last)
   elseif how == "participle" or how == "colon" then
-    speaker = lead_np(s, region)
+    speaker = lead_np(s, doc, first, last)
   else
-    cue_words = trim_cue_aux(s, region)
+    cue_words, last = trim_cue_aux(s, doc, first, last)
     -- a passive cue ("was told", "being read as") has no speaker before it
-    if region[#region] and PASSIVE[low[region[#region]]] then return nil end
-    speaker = subject_of(s, region)
+    if last >= first and PASSIVE[low_of(s, doc, last)] then return nil end
+    speaker = subject_of(s, doc, first, last)
   end
   if not speaker or #speaker == 0 then return nil end
   local mid = mc and tokens(s, doc, mc.first, mc.last) or {}
@@ -1189,7 +1230,7 @@ function M.candidate(m, doc, how, opts)
   local dist = 0
   local ends = content_end(s, doc, q)
   if how == "before" or how == "participle" or how == "according" and not after_quote then
-    local list = how == "according" and region or mid
+    local list = how == "according" and tokens(s, doc, first, last) or mid
     for k = 1, #list do
       local t = list[k]
       if is_word(text[t]) and low[t] ~= "that" then dist = dist + 1 end
@@ -1198,10 +1239,8 @@ function M.candidate(m, doc, how, opts)
     if ends == "," then dist = dist + 0.5 end
     if how == "participle" then dist = dist + 0.25 end
   elseif how == "after" then
-    for k = 1, #region do
-      local t = region[k]
-      if t >= speaker[1] then break end
-      if is_word(text[t]) then dist = dist + 1 end
+    for t = first, speaker[1] - 1 do
+      if is_word(text_of(s, doc, t)) then dist = dist + 1 end
     end
     if ends == "." then dist = dist + 1.5 end
     -- a cue with an object of its own reports something else
@@ -1323,7 +1362,7 @@ function M.resolve(m, doc, opts)
     end
   end
   if best then
-    local key = best.first .. ":" .. best.last
+    local key = best.first * (s.n + 1) + best.last
     local sp = s.speaker_at[key]
     if not sp then
       local words = {}
