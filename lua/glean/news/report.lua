@@ -18,7 +18,8 @@ local spans_mod = require "glean.spans"
 
 local sort = table.sort
 local floor = math.floor
-local setmetatable = setmetatable
+local setmetatable, rawget = setmetatable, rawget
+local select_spans = require("glean.core").select_spans
 local array = json.array
 -- json.array's metatable, set directly on the many arrays of a report
 local array_mt = getmetatable(array({}))
@@ -105,6 +106,12 @@ local function mentions_by_first(entities, n)
   return by_first
 end
 
+-- A span's attributes, or nil: a span made without any gets an empty
+-- table on first read (glean.spans), which the report need not make.
+local function attrs_of(s)
+  return rawget(s, "attrs")
+end
+
 local function quotes_of(quote_spans, entities, of_span, speaker_of, antecedent_of)
   local out = {}
   if not quote_spans then return out end
@@ -116,34 +123,38 @@ local function quotes_of(quote_spans, entities, of_span, speaker_of, antecedent_
   local described = {}      -- description text -> entity made for it
   for n = 1, #quote_spans do
     local q = quote_spans[n]
-    local attrs = q.attrs or {}
+    local attrs = attrs_of(q) or EMPTY
     local item = { start = q.start, stop = q.stop, text = q.text, speaker = null,
                    speaker_mention = null, cue = attrs.cue or null }
     local sp = speaker_of[q] and speaker_of[q][1]
     local ante = antecedent_of[q] and antecedent_of[q][1]
+    local sp_attrs = sp and attrs_of(sp)
     local e
     if sp then
       item.speaker_mention = place(sp)
       by_first = by_first or mentions_by_first(entities, found)
       e = entity_within(sp, by_first, of_span)
-      local kind = sp.attrs and sp.attrs.kind
+      local kind = sp_attrs and sp_attrs.kind
       if e and kind == "description" and e.label ~= "PERSON" then e = nil end
     end
     if not e and ante then
       by_first = by_first or mentions_by_first(entities, found)
       e = entity_within(ante, by_first, of_span)
-      if not e and ante.attrs and ante.attrs.kind == "description" then sp = ante end
+      local ante_attrs = attrs_of(ante)
+      if not e and ante_attrs and ante_attrs.kind == "description" then
+        sp, sp_attrs = ante, ante_attrs
+      end
     end
     -- "he said", "she added": the person named last before the pronoun, when
     -- that is nearer than the last speaker ("According to X, ... he said")
-    local pronoun = item.speaker_mention ~= null and sp and sp.attrs
-                    and sp.attrs.kind == "pronoun" and PERSONAL[sp.text:lower()]
+    local pronoun = item.speaker_mention ~= null and sp_attrs
+                    and sp_attrs.kind == "pronoun" and PERSONAL[sp.text:lower()]
     if pronoun then
       person_before = person_before or person_finder(entities, found)
       local m = person_before(sp.first)
       if m and (not ante or m.last > ante.last) then e = of_span[m.span] or e end
     end
-    if not e and sp and sp.attrs and sp.attrs.kind == "description" then
+    if not e and sp_attrs and sp_attrs.kind == "description" then
       -- a described speaker ("several NATO leaders") becomes an entity
       local key = sp.text:lower()
       e = described[key]
@@ -216,7 +227,8 @@ local function dates_of(date_spans, duration_spans, text, opts)
   duration_spans = duration_spans or EMPTY
   for i = 1, #duration_spans do
     local s = duration_spans[i]
-    local item = { start = s.start, stop = s.stop, text = s.text, value = null }
+    -- (grain = nil: room for it made in the table, which most get)
+    local item = { start = s.start, stop = s.stop, text = s.text, value = null, grain = nil }
     local r = duration(s.text)
     if r then item.value = r.value or null; item.grain = r.grain end
     durations[i] = item
@@ -228,6 +240,7 @@ local function by_start(a, b) return a.start < b.start end
 
 -- The labels of the spans the report lists besides the entities.
 local REPORTED = { QUOTE = 1, DATE = 2, DURATION = 3 }
+local REPORTED_SET = { QUOTE = true, DATE = true, DURATION = true }
 
 --- Builds the report of a Doc the news pipeline ran over.
 -- @param doc the Doc
@@ -238,9 +251,10 @@ local REPORTED = { QUOTE = 1, DATE = 2, DURATION = 3 }
 function M.build(doc, opts)
   opts = opts or {}
   local entities, of_span = coref.entities(doc)
-  -- the spans and links the report reads, in one pass over each
+  -- the spans and links the report reads, in one pass over each (the
+  -- spans of those labels picked out in C: most spans are the lexicon's)
   local a = spans_mod.annotations(doc)
-  local spans = spans_mod.sorted_spans(a)
+  local spans = select_spans(spans_mod.sorted_spans(a), REPORTED_SET)
   local quote_spans, date_spans, duration_spans
   for i = 1, #spans do
     local s = spans[i]
@@ -311,12 +325,14 @@ function M.build(doc, opts)
   local date_list, durations, ref = dates_of(date_spans, duration_spans, doc:source(), opts)
   -- the entities become the report's: their fields are the report's
   -- (id, label, name, attrs, aliases, roles), but for their mentions
+  -- (each mention is replaced in its own array: coreference's mentions
+  -- are not read after this)
   for i = 1, #entities do
     local e = entities[i]
-    local members = e.mentions
-    local mentions, sorted, prev = {}, true, 0
-    for j = 1, #members do
-      local s = members[j].span
+    local mentions = e.mentions
+    local sorted, prev = true, 0
+    for j = 1, #mentions do
+      local s = mentions[j].span
       local start = s.start
       mentions[j] = { start = start, stop = s.stop, text = s.text }
       if start <= prev then sorted = false end
@@ -324,7 +340,7 @@ function M.build(doc, opts)
     end
     -- (in strict order already, most often: sorting would change nothing)
     if not sorted then sort(mentions, by_start) end
-    e.mentions = setmetatable(mentions, array_mt)
+    setmetatable(mentions, array_mt)
     setmetatable(e.aliases, array_mt)
     setmetatable(e.roles, array_mt)
   end
