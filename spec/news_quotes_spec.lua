@@ -109,6 +109,35 @@ describe("glean.news.quotes.scan", function()
     assert.equal("“Tuesday”", got[2])
   end)
 
+  it("runs a quote left open on into the next paragraph when that one closes it", function()
+    local text = "Ada Lin spoke at the depot.\n\n“We will open the route in May, and\n\n"
+                 .. "we will extend it to the coast after that,” she said."
+    local qs = quotes.scan(text)
+    assert.equal(1, #qs)
+    assert.equal("“We will open the route in May, and\n\nwe will extend it to the coast "
+                 .. "after that,”", text:sub(qs[1].start, qs[1].stop))
+    assert.is_true(qs[1].closed)
+    assert.is_false(qs[1].continues)
+    -- straight marks the same
+    assert.same({ '"We will open the route, and\n\nextend it,"' },
+                scanned('"We will open the route, and\n\nextend it," she said.'))
+  end)
+
+  it("runs a quote on over a paragraph without marks, two paragraph breaks at most", function()
+    assert.same({ "“One step,\n\nthen another,\n\nthen a third,”" },
+                scanned("“One step,\n\nthen another,\n\nthen a third,” Lin said."))
+    -- three breaks: the quote ends at its paragraph's end, the mark far
+    -- away closes nothing
+    assert.same({ "“One step," },
+                scanned("“One step,\n\nthen another,\n\nthen a third,\n\nthen one more,” "
+                        .. "Lin said."))
+  end)
+
+  it("does not run a quote on into a paragraph that opens one first", function()
+    assert.same({ "“We will open the route,", "“in May”" },
+                scanned("“We will open the route,\n\nNobody said “in May” at all,” he said."))
+  end)
+
   it("does not take apostrophes for quotation marks", function()
     assert.same({}, scanned("Lin’s plan, the Smiths’ house and the ’90s: don't ask, it's late."))
     assert.same({}, scanned("Rock 'n' roll in the '80s was the Joneses' thing."))
@@ -309,6 +338,52 @@ describe("news quote rules", function()
     assert.equal("Ada Lin", q[1].speaker)
     assert.equal("Ada Lin", q[2].speaker)
     assert.is_true(q[2].attrs.continues)
+  end)
+
+  it("finds the speaker of a quote carried over a paragraph without a new mark", function()
+    local q = found(run("Ada Lin spoke at the depot.\n\n“We will open the route in May, and\n\n"
+                        .. "we will extend it to the coast after that,” she said."))
+    assert.equal(1, #q)
+    assert.equal("she", q[1].speaker)
+    assert.equal("said", q[1].attrs.cue)
+    assert.matches("extend it to the coast after that,”$", q[1].text)
+  end)
+
+  it("gives a re-opened continuation's speaker to the paragraphs it continues", function()
+    local q = found(run("Ada Lin spoke at the depot. “We will open the route in May.\n\n"
+                        .. "“Then we will extend it to the coast,” she said."))
+    assert.equal(2, #q)
+    assert.equal("she", q[1].speaker)
+    assert.equal("she", q[2].speaker)
+    assert.is_nil(q[1].attrs.continues)
+    assert.is_true(q[2].attrs.continues)
+    assert.equal("said", q[2].attrs.cue)
+    -- over three paragraphs, and a short first part is no scare quote
+    q = found(run("The depot opened. “It is late.\n\n“The route took four years to plan.\n\n"
+                  .. "“Now it is done,” Ada Lin said."))
+    assert.equal(3, #q)
+    for i = 1, 3 do assert.equal("Ada Lin", q[i].speaker) end
+    assert.is_nil(q[1].attrs.scare)
+    -- a part with a speaker of its own keeps it
+    q = found(run("Tom Hale said: “It is late.\n\n“Now it is done,” Ada Lin said."))
+    assert.equal("Tom Hale", q[1].speaker)
+    assert.equal("Ada Lin", q[2].speaker)
+  end)
+
+  it("keeps hyphenated words in a described speaker", function()
+    local q = found(run("“We will build the line,” the so-called transport chief of the city "
+                        .. "said."))
+    assert.equal("the so-called transport chief of the city", q[1].speaker)
+    assert.equal("description", q[1].kind)
+    q = found(run("“We will build the line,” said the so-called transport chief of the city."))
+    assert.equal("the so-called transport chief of the city", q[1].speaker)
+    q = found(run("The self-styled reformer attacked the plan, saying “it will never work.”"))
+    assert.equal("The self-styled reformer", q[1].speaker)
+    q = found(run("“It will never work,” the then-mayor of the town said."))
+    assert.equal("the then-mayor of the town", q[1].speaker)
+    -- a spaced hyphen still separates ("OSLO - Dame Kari Holm said")
+    q = found(run("OSLO - Dame Kari Holm said on Friday that the plan was “far from ready”."))
+    assert.equal("Dame Kari Holm", q[1].speaker)
   end)
 
   it("leaves scare quotes without a speaker", function()

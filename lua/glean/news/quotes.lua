@@ -7,9 +7,12 @@
 -- mark inside a double-quoted passage is a nested quote, not a quotation
 -- of its own. Apostrophes ("Putin’s", "don't", "’90s", "the Smiths’
 -- house") are never taken for quotation marks. A paragraph that opens a
--- quote without closing it ends that quote at the paragraph's end; when
--- the next paragraph opens with a mark, its quote is a continuation. An
--- unbalanced mark never reaches past its paragraph.
+-- quote without closing it continues into the next one: when the next
+-- paragraph opens with a mark, its quote is a continuation (a quote of
+-- its own, `continues`); when it has no new opening mark, the quote runs
+-- on to its closing mark there. An unbalanced mark never reaches further
+-- than a paragraph that closes it, two paragraph breaks on at most (see
+-- CARRY_BREAKS below).
 --
 -- The speaker helpers keep, per Doc, what the rule phases found (quotes,
 -- cue candidates, speakers) so that a later phase can pick the best cue
@@ -316,11 +319,6 @@ local function paragraph_quotes(text, marks, p_start, p_stop, carried)
            or (mk.role == "float" and float_opens(text, marks, k, p_stop)) then
           open = mk
           open_continues = continues_here and k == 1
-        elseif carried and #found == 0 and mk.role == "close" then
-          -- a quote carried over without a new opening mark: from the
-          -- paragraph's start to this mark
-          found[#found + 1] = { start = p_start, stop = mk.e, open = nil, close = mk.mark,
-                                closed = true, continues = true, family = "double" }
         end
       elseif mk.role == "close" or mk.role == "either" or mk.role == "float" then
         found[#found + 1] = { start = open.i, stop = mk.e, open = open.mark, close = mk.mark,
@@ -383,6 +381,54 @@ local function paragraph_quotes(text, marks, p_start, p_stop, carried)
   return found, left_open
 end
 
+-- A quote carried over paragraph breaks without a new opening mark.
+--
+-- News style re-opens a quote that goes on in the next paragraph with a
+-- new opening mark (“… year.¶“Then …”): those are two quotes, the second
+-- a continuation (`continues`). A writer may also leave the mark out (“…
+-- and¶we will …,” she said): then the quote runs on to its closing mark.
+-- An unbalanced mark (a typo) must not swallow the text after it, so the
+-- carry is bounded: a quote left open at a paragraph's end runs on into
+-- the next paragraph only when that paragraph closes it, that is when its
+-- first double mark is a closing one (or its only double mark, when that
+-- mark could be either); it runs on over a paragraph with no double mark
+-- at all (one that is itself continued the same way) to the paragraph
+-- after, across CARRY_BREAKS paragraph breaks at most. A paragraph whose
+-- first double mark opens a quote (a continuation, or a quote of its
+-- own) stops the carry: the open quote ends at its own paragraph's end.
+local CARRY_BREAKS = 2
+
+-- The paragraph where a quote left open by the paragraph before byte pos
+-- closes, as described above: its last non-space byte, where the
+-- paragraph after it is looked for, and the index in `all` of the first
+-- mark after it; nil when the quote does not run on. (all[next_mark] is
+-- the first mark after the paragraph that left the quote open.)
+local function carried_close(text, all, next_mark, pos, sep)
+  for _ = 1, CARRY_BREAKS do
+    if not pos then return nil end
+    local p_start, p_stop, nxt = next_paragraph(text, pos, sep)
+    if not p_start then return nil end
+    local first_double, doubles = nil, 0
+    local j = next_mark
+    while all[j] and all[j].i <= p_stop do
+      if all[j].family == "double" then
+        doubles = doubles + 1
+        first_double = first_double or all[j]
+      end
+      j = j + 1
+    end
+    if first_double then
+      local r = first_double.role
+      if r == "close" or doubles == 1 and (r == "either" or r == "float") then
+        return p_stop, nxt, j
+      end
+      return nil
+    end
+    next_mark, pos = j, nxt
+  end
+  return nil
+end
+
 --- Finds the top-level quotations of a text.
 -- Each quotation is a table `{start, stop, open, close, closed, continues,
 -- family}`: byte offsets (1-based, inclusive) covering its marks, the
@@ -417,8 +463,20 @@ function M.scan(text)
         if all[next_mark].i >= p_start then marks[#marks + 1] = all[next_mark] end
         next_mark = next_mark + 1
       end
-      local found
-      found, carried = paragraph_quotes(text, marks, p_start, p_stop, carried)
+      local found, left_open = paragraph_quotes(text, marks, p_start, p_stop, carried)
+      -- a quote left open that runs on into the next paragraphs: the
+      -- paragraphs as one (rarely: the first one is read again)
+      while left_open do
+        local stop, from, upto = carried_close(text, all, next_mark, pos, sep)
+        if not stop then break end
+        while next_mark < upto do
+          marks[#marks + 1] = all[next_mark]
+          next_mark = next_mark + 1
+        end
+        p_stop, pos = stop, from
+        found, left_open = paragraph_quotes(text, marks, p_start, p_stop, carried)
+      end
+      carried = left_open
       for q = 1, #found do out[#out + 1] = found[q] end
     end
   end
@@ -679,6 +737,27 @@ end
 
 local function possessive(t) return find(t, "^[’']s$") ~= nil end
 
+-- Is token b right after token a, with no space between them?
+local function joined(s, a, b) return s.start[b] == s.start[a] + #s.text[a] end
+
+-- Is sg[j] part of a hyphenated word, that is a "-" joined to the words
+-- on both sides or a word joined to such a hyphen after it ("so-called",
+-- "then-president")? A description takes such a word whole, even when
+-- its first part alone would end it ("so", "then").
+local function hyphenated(s, sg, j)
+  local a, b = sg[j], sg[j + 1]
+  if not a or not b then return false end
+  local text = s.text
+  if text[a] == "-" then
+    local w = sg[j - 1]
+    return w ~= nil and is_word(text[w]) and is_word(text[b]) and joined(s, w, a)
+           and joined(s, a, b)
+  end
+  local c = sg[j + 2]
+  return text[b] == "-" and c ~= nil and is_word(text[a]) and is_word(text[c])
+         and joined(s, a, b) and joined(s, b, c)
+end
+
 -- The noun phrase that ends a run of tokens (read back from its end): a
 -- name (capitalised words, with "of", "the" ... inside), or a description
 -- back to its determiner ("a spokesman for the campaign"), or a pronoun.
@@ -709,7 +788,9 @@ local function tail_np(s, sg)
     while k > 1 and count < 10 do
       local t = sg[k - 1]
       local lt = low[t]
-      if DETERMINERS[lt] then
+      if hyphenated(s, sg, k - 1) then
+        k = k - 1
+      elseif DETERMINERS[lt] then
         k = k - 1
         -- "a spokesman for the campaign": go on over "for", "of", "at"
         local p = low[sg[k - 1]]
@@ -750,7 +831,7 @@ local function segment_np(s, sg)
   if DETERMINERS[low[t]] then
     for j = k + 1, math.min(#sg, k + 4) do
       local u = sg[j]
-      if BREAKERS[low[u]] or not is_word(text[u]) then break end
+      if (BREAKERS[low[u]] or not is_word(text[u])) and not hyphenated(s, sg, j) then break end
       out[#out + 1] = u
     end
     return out
@@ -823,14 +904,20 @@ local function object_of(s, doc, first, last)
   local sg = next_segment(s, doc, first, last, 0)
   if not sg then return nil end
   if PRONOUNS[low[sg[1]]] then return { sg[1] } end
-  local out = {}
+  local out, words = {}, 0
   for k = 1, #sg do
     local t = sg[k]
     if k > 1 and CUTS[low[t]] then break end
     if k == 1 and BREAKERS[low[t]] and not DETERMINERS[low[t]] then return nil end
     out[#out + 1] = t
+    -- a hyphenated word counts as one ("the so-called head of X")
+    local text = s.text
+    if not (text[t] == "-" and hyphenated(s, sg, k)
+            or k > 1 and text[sg[k - 1]] == "-" and hyphenated(s, sg, k - 1)) then
+      words = words + 1
+    end
   end
-  if #out > 8 then return nil end
+  if words > 8 then return nil end
   return out
 end
 
@@ -1041,7 +1128,7 @@ local function run_to_cue(s, doc, i, max, cues, k)
   return { first = i, last = best - 1 }, { first = best, last = best }
 end
 
-local subject_candidate
+local subject_candidate, continued_back
 -- Subjects that name no one: "There is “…”", "It was “…”".
 local EMPTY_SUBJECTS = set"there it this that here what"
 
@@ -1332,6 +1419,27 @@ local function quote_words(s, doc, q, max)
   return n
 end
 
+-- A continuation that names its speaker ("“… next year.¶“Then …,” she
+-- said") gives it to the quotes it continues, the paragraphs before it
+-- left open, that have none: the speaker of a quote carried over
+-- paragraphs is one (as PolNeAR's annotators and the seed article's
+-- reader have it: each paragraph's part a quote, all the same speaker's).
+-- A quote before it that found its own speaker, or a continuation of an
+-- earlier one, keeps its speaker.
+continued_back = function(m, s, q)
+  local info = s.info[q]
+  local k = s.quote_nr[q]
+  while q.attrs.continues and k > 1 do
+    local prev = s.quotes[k - 1]
+    if prev.attrs.closed ~= false or prev.last + 1 ~= q.first or s.info[prev] then return end
+    m:link(prev, "speaker", info.speaker)
+    if info.antecedent then m:link(prev, "antecedent", info.antecedent) end
+    s.info[prev] = { speaker = info.speaker, antecedent = info.antecedent }
+    prev.attrs.scare = nil
+    q, k = prev, k - 1
+  end
+end
+
 --- Picks the speaker of a quote from what the cue rules found (the
 -- nearest cue; after the quote when the quote ends with a comma), makes
 -- its SPEAKER span and links, and sets the QUOTE's `cue`, `scare` and
@@ -1381,6 +1489,8 @@ function M.resolve(m, doc, opts)
       if ante then m:link(q, "antecedent", ante) end
     end
     s.info[q] = { speaker = sp, antecedent = ante or (sp.attrs.kind ~= "pronoun" and sp or nil) }
+    -- (a transcript's "NAME:" names its own paragraph's speaker only)
+    if q.attrs.continues and best.how ~= "transcript" then continued_back(m, s, q) end
     return sp
   end
   -- no cue: a continuation of the previous quote, or a scare quote
