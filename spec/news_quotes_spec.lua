@@ -136,6 +136,10 @@ describe("glean.news.quotes.scan", function()
   it("does not run a quote on into a paragraph that opens one first", function()
     assert.same({ "“We will open the route,", "“in May”" },
                 scanned("“We will open the route,\n\nNobody said “in May” at all,” he said."))
+    -- nor over a mark that may as well open (an apostrophe typed as ")
+    assert.same({ '"s mills.', '"s best year, they said.' },
+                scanned('Output rose at Nordale"s mills.\n\nIt is Nordale"s best year, '
+                        .. 'they said.'))
   end)
 
   it("does not take apostrophes for quotation marks", function()
@@ -368,6 +372,17 @@ describe("news quote rules", function()
     q = found(run("Tom Hale said: “It is late.\n\n“Now it is done,” Ada Lin said."))
     assert.equal("Tom Hale", q[1].speaker)
     assert.equal("Ada Lin", q[2].speaker)
+  end)
+
+  it("carries a speaker to the next quote after a sentence that ends with an abbreviation",
+     function()
+    local q = found(run('"Sales will rise," said Ada Lin of Nordale Freight Inc. "The winter '
+                        .. 'was mild and costs fell."\n\n"Nobody expected that," she added.'))
+    assert.equal(3, #q)
+    assert.equal("Ada Lin of Nordale Freight Inc.", q[1].speaker)
+    assert.equal("Ada Lin of Nordale Freight Inc.", q[2].speaker)
+    assert.is_true(q[2].attrs.continues)
+    assert.equal("she", q[3].speaker)
   end)
 
   it("keeps hyphenated words in a described speaker", function()

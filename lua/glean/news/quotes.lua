@@ -390,8 +390,9 @@ end
 -- An unbalanced mark (a typo) must not swallow the text after it, so the
 -- carry is bounded: a quote left open at a paragraph's end runs on into
 -- the next paragraph only when that paragraph closes it, that is when its
--- first double mark is a closing one (or its only double mark, when that
--- mark could be either); it runs on over a paragraph with no double mark
+-- first double mark is a closing one (not one that could as well open,
+-- such as a straight mark between two letters, often an apostrophe in
+-- wire copy: `Brazil"s`); it runs on over a paragraph with no double mark
 -- at all (one that is itself continued the same way) to the paragraph
 -- after, across CARRY_BREAKS paragraph breaks at most. A paragraph whose
 -- first double mark opens a quote (a continuation, or a quote of its
@@ -408,20 +409,14 @@ local function carried_close(text, all, next_mark, pos, sep)
     if not pos then return nil end
     local p_start, p_stop, nxt = next_paragraph(text, pos, sep)
     if not p_start then return nil end
-    local first_double, doubles = nil, 0
+    local first_double
     local j = next_mark
     while all[j] and all[j].i <= p_stop do
-      if all[j].family == "double" then
-        doubles = doubles + 1
-        first_double = first_double or all[j]
-      end
+      if all[j].family == "double" then first_double = first_double or all[j] end
       j = j + 1
     end
     if first_double then
-      local r = first_double.role
-      if r == "close" or doubles == 1 and (r == "either" or r == "float") then
-        return p_stop, nxt, j
-      end
+      if first_double.role == "close" then return p_stop, nxt, j end
       return nil
     end
     next_mark, pos = j, nxt
@@ -788,7 +783,7 @@ local function tail_np(s, sg)
     while k > 1 and count < 10 do
       local t = sg[k - 1]
       local lt = low[t]
-      if hyphenated(s, sg, k - 1) then
+      if (text[t] == "-" or text[sg[k]] == "-") and hyphenated(s, sg, k - 1) then
         k = k - 1
       elseif DETERMINERS[lt] then
         k = k - 1
@@ -1357,6 +1352,12 @@ local function opens_sentence(doc, s, q)
   local t = text_of(s, doc, p)
   if broken(s, stop_of(s, doc, p) + 1, start_of(s, doc, q.first) - 1) then return true end
   if t == "." or t == "!" or t == "?" or t == ":" or t == "\226\128\166" then return true end
+  -- an abbreviation that ends the sentence too ("analyst at X Inc. “Apparently
+  -- ...”"): a capital opens the quote
+  if #t > 1 and byte(t, -1) == 46 and q.first + 1 <= q.last
+     and is_cap(text_of(s, doc, q.first + 1)) then
+    return true
+  end
   -- right after another quote that ended a sentence
   for k = #s.quotes, 1, -1 do
     local other = s.quotes[k]
