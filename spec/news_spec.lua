@@ -99,6 +99,47 @@ describe("news entities", function()
     assert.same({}, names(r, "LOC"))
   end)
 
+  it("takes a lone surname that is also a word for a person before a cue", function()
+    for _, text in ipairs{ "Baker said the depot will open in May.",
+                           "The depot opened. Walker told reporters it was late.",
+                           'Baker said : " We will win . "' } do
+      local r = valid(extract(text))
+      assert.same({ text:match("^The") and "Walker" or "Baker" }, names(r, "PERSON"), text)
+    end
+    -- the quote's speaker is that person
+    local r = valid(extract('Baker said : " We will win . "'))
+    assert.equal(1, #r.quotes)
+    assert.equal(entity_of(r, "Baker", "PERSON").id, r.quotes[1].speaker)
+    -- words that are no names, places and organisations' heads are not;
+    -- nor the first word of a longer name elsewhere in the text (a firm's
+    -- short name)
+    for _, text in ipairs{ "Officials said the depot will open in May.",
+                           "Police told reporters the depot was late.",
+                           "Senate said nothing.", "China said the depot was late.",
+                           "Shares of Baker Freight Inc. rose.\n\nBaker said sales rose." } do
+      assert.same({}, names(valid(extract(text)), "PERSON"), text)
+    end
+    -- a sentence's first word that is no English word stays a name
+    assert.same({ "Okonkwo" }, names(valid(extract("Okonkwo said the depot was late.")),
+                                     "PERSON"))
+  end)
+
+  it("builds the pipeline without the common-words list: no word is then common", function()
+    local text = "Shares of BEAR fell on Monday, Ann Lee said."
+    -- with the list, "BEAR" is a word in capitals; without, an acronym
+    assert.is_nil(entity_of(valid(extract(text)), "BEAR", "ORG"))
+    local pl = assert(news.pipeline{ common_words = {} })
+    local r = valid(pl:extract(text))
+    assert.is_not_nil(entity_of(r, "BEAR", "ORG"))
+    assert.is_not_nil(entity_of(r, "Ann Lee", "PERSON"))
+    -- a list of one's own; the default pipeline's is left alone
+    r = valid(assert(news.pipeline{ common_words = { "bear" } }):extract(text))
+    assert.is_nil(entity_of(r, "BEAR", "ORG"))
+    assert.is_nil(entity_of(valid(extract(text)), "BEAR", "ORG"))
+    assert.has_error(function() news.pipeline{ common_words = "bear" } end,
+                     "bad option 'common_words' (table expected, got string)")
+  end)
+
   it("keeps a name on its line (headlines, datelines)", function()
     local r = valid(extract("HARBOUR TALKS STALL\nOSLO 2025-03-14\nMarten Olsen said the talks failed."))
     assert.is_not_nil(entity_of(r, "Marten Olsen", "PERSON"))
@@ -266,6 +307,33 @@ describe("news report", function()
     end
     assert.equal(4, said)
     assert.equal(1, scare)
+  end)
+
+  it("gives the speaker entity to quotes carried over paragraphs", function()
+    -- without a new opening mark: one quote, to its closing mark
+    local r = valid(extract("Mira Holt spoke at the depot.\n\n“We will open the route in May, "
+                            .. "and\n\nwe will extend it after that,” she said."))
+    local holt = entity_of(r, "Mira Holt", "PERSON")
+    assert.equal(1, #r.quotes)
+    assert.matches("extend it after that,”$", r.quotes[1].text)
+    assert.equal(holt.id, r.quotes[1].speaker)
+    assert.equal("she", r.quotes[1].speaker_mention.text)
+    -- re-opened with a mark: two quotes, one speaker
+    r = valid(extract("Mira Holt spoke at the depot. “We will open the route in May.\n\n"
+                      .. "“Then we will extend it after that,” she said."))
+    holt = entity_of(r, "Mira Holt", "PERSON")
+    assert.equal(2, #r.quotes)
+    assert.equal(holt.id, r.quotes[1].speaker)
+    assert.equal(holt.id, r.quotes[2].speaker)
+  end)
+
+  it("reports a described speaker whole, hyphenated words included", function()
+    local r = valid(extract("“We will build the line,” the so-called transport chief of the city "
+                            .. "said."))
+    assert.equal("the so-called transport chief of the city", r.quotes[1].speaker_mention.text)
+    local e = entity_of(r, "the so-called transport chief of the city")
+    assert.is_not_nil(e)
+    assert.equal(e.id, r.quotes[1].speaker)
   end)
 
   it("renders as text, JSON and JSON Lines", function()

@@ -18,8 +18,8 @@ local spans_mod = require "glean.spans"
 local report_mod = require "glean.news.report"
 local coref = require "glean.news.coref"
 
-local type, ipairs, pcall, error, tostring, setmetatable, require =
-      type, ipairs, pcall, error, tostring, setmetatable, require
+local type, ipairs, pairs, pcall, error, tostring, setmetatable, require =
+      type, ipairs, pairs, pcall, error, tostring, setmetatable, require
 local package, table = package, table
 local floor = math.floor
 
@@ -127,16 +127,16 @@ end
 -- Pipelines ----------------------------------------------------------------
 
 local function load_lexicon(opts)
-  local matcher = opts.lexicon
+  local matcher, words = opts.lexicon, nil
   if matcher == nil then
     local lexicon = require "glean.news.lexicon"
     local lx, err = lexicon.load(opts.data and { path = opts.data } or nil)
     if not lx then return nil, err end
-    matcher = lx.news
+    matcher, words = lx.news, lx.words
   end
   -- every reading of a phrase ("Georgia": a country, a state, a name); the
   -- word list is a token set in the rules (news.common), not a gazetteer
-  return { { matcher, name = "lexicon", overlap = "all" } }
+  return { { matcher, name = "lexicon", overlap = "all" } }, words
 end
 
 -- A user gazetteer: TSV phrase<TAB>label[<TAB>key=value...], or a compiled
@@ -151,6 +151,63 @@ local function user_gazetteer(path)
   return g:compile()
 end
 
+-- news.common, the rules' predicate for English words (a token whose
+-- lower-case form is in the list). With no list (a source checkout used
+-- before `make data` has made build/data/common.tsv), it matches nothing:
+-- no capitalised word is then taken for a common word.
+local NO_TOKEN = -glean.pattern.any
+local function common_predicate(words)
+  if #words == 0 then return NO_TOKEN end
+  return glean.pattern.lower(words)
+end
+
+-- news.proper(word): does the word list (the `words` gazetteer) know this
+-- capitalised word as a name ("Smith", "Trump"; not "Officials")? Asked
+-- of the few words the rules need it for; the answers are kept, per
+-- gazetteer. Without the gazetteer (a pipeline given only a news lexicon,
+-- `lexicon`), no word is known. (Every reading is asked for, and the
+-- label checked here: a `labels` filter would cost the gazetteer an index
+-- of its 75,000 entries by label, made on the first query.)
+local proper_of = setmetatable({}, { __mode = "k" })
+local function never() return false end
+local ALL = { overlap = "all" }
+local function proper_check(words)
+  if not words then return never end
+  local check = proper_of[words]
+  if check then return check end
+  local known = {}
+  check = function(word)
+    local v = known[word]
+    if v == nil then
+      v = false
+      for _, h in ipairs(words:find(word, ALL)) do
+        if h.entry.label == "PROPER" and h.text == word then v = true break end
+      end
+      known[word] = v
+    end
+    return v
+  end
+  proper_of[words] = check
+  return check
+end
+
+-- The helpers the rule files see as `news`, for one pipeline: the shared
+-- ones, its word list (news.common) and its names (news.proper).
+local function helpers_for(opts, words)
+  local own = {}
+  for k, v in pairs(helpers) do own[k] = v end
+  if opts.common_words == nil then
+    -- built here, once, rather than by the rule file under the sandbox's hook
+    helpers.common = helpers.common
+                     or common_predicate(require("glean.news.lexicon").common_words())
+    own.common = helpers.common
+  else
+    own.common = common_predicate(opts.common_words)
+  end
+  own.proper = proper_check(words)
+  return own
+end
+
 local Pipeline = {}
 Pipeline.__index = Pipeline
 
@@ -160,7 +217,9 @@ Pipeline.__index = Pipeline
 -- user rule files, run after the bundled ones), `data` (the directory of
 -- the compiled lexicons), `lexicon` (the news lexicon as a Matcher, instead
 -- of `news.glz` from `data`: say one a C host made over a buffer it shares
--- between threads, examples/embed/)
+-- between threads, examples/embed/), `common_words` (the English words
+-- that exist in lower case, an array, instead of the list `make data`
+-- generates, `lexicon.common_words()`; an empty one: no word is common)
 -- @return a news pipeline, or nil and a message
 -- @usage local pl = assert(news.pipeline{ gazetteers = { "people.tsv" } })
 function M.pipeline(opts)
@@ -171,18 +230,19 @@ function M.pipeline(opts)
   if opts.lexicon ~= nil and type(opts.lexicon) ~= "userdata" then
     error("bad option 'lexicon' (Matcher expected, got " .. type(opts.lexicon) .. ")", 2)
   end
-  local gazetteers, err = load_lexicon(opts)
-  if not gazetteers then return nil, err end
+  if opts.common_words ~= nil and type(opts.common_words) ~= "table" then
+    error("bad option 'common_words' (table expected, got " .. type(opts.common_words) .. ")",
+          2)
+  end
+  local gazetteers, words = load_lexicon(opts)
+  if not gazetteers then return nil, words end
   for _, path in ipairs(opts.gazetteers or {}) do
     local m, gerr = user_gazetteer(path)
     if not m then return nil, path .. ": " .. tostring(gerr) end
     gazetteers[#gazetteers + 1] = { m, name = "user", overlap = "longest",
                                     attrs = { source = "user" } }
   end
-  -- built here, once, rather than by the rule file under the sandbox's hook
-  helpers.common = helpers.common
-                   or glean.pattern.lower(require("glean.news.lexicon").common_words())
-  local env = { news = helpers, dates = require "glean.news.dates",
+  local env = { news = helpers_for(opts, words), dates = require "glean.news.dates",
                 quotes = require "glean.news.quotes" }
   local phases = {}
   for _, name in ipairs(M.rule_files) do

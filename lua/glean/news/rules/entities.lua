@@ -12,7 +12,8 @@
 -- equal length the stronger evidence does.
 --
 -- In scope besides the rule vocabulary: `news`, the host's helpers
--- (news.common: the English words that exist in lower case).
+-- (news.common: the English words that exist in lower case; news.proper:
+-- is this capitalised word a name in the word list?).
 
 -- Words -------------------------------------------------------------------
 
@@ -46,6 +47,8 @@ local cap = T.title + acronym
 -- English words that exist in lower case (news.common: T.lower of the
 -- COMMON list, a set the machine looks tokens up in).
 local common = news.common
+-- Capitalised words the word list knows as names (news.proper(word)).
+local proper = news.proper
 local opener = T.all(T.sentence_start, common)
 -- Headlines set in capitals (spans HEADLINE, made by the first phase,
 -- rules/dates.lua's) tell nothing by their case: names there come from
@@ -249,6 +252,12 @@ end
 local free = -T.label{ "PERSON", "ORG", "LOC", "NORP", "MISC" }
 local free_full = names_of(free, free)
 local free_name = free_full + T.all(pw, -opener, free) * (hyphen * cap) ^ -1
+local person_named = person()
+-- Is the word, somewhere in the text, followed by another capitalised one
+-- (after a comma, at most: "Sears, Roebuck and Co")?
+local function opens_longer_name(src, w)
+  return find(src, "%f[%w]" .. w:gsub("%p", "%%%0") .. ",?[ \t]+%u") ~= nil
+end
 local in_context = {
   -- "Oslo-based", "in Tallinn": a single unknown name after a place
   -- preposition, weak evidence.
@@ -263,6 +272,24 @@ local in_context = {
   -- Cue verbs: "Moore said", "said Per Lund", "Carter told reporters".
   rule{ name = "person_before_cue", priority = 2,
         pattern = C("name", free_name) * comma ^ -1 * cue, action = person() },
+  -- "Smith said", "Lund told reporters": a capitalised word alone right
+  -- before a cue, opening a sentence (or the text), that `opener` keeps
+  -- out of names when it is an English word too ("smith"): a person when
+  -- the word list knows it as a name (news.proper: "Smith", "Trump"; not
+  -- "Officials", "Police"), no lexicon as a place, an organisation, a
+  -- group or an organisation's head ("Senate"), and the text does not
+  -- show it as the first word of a longer name ("Corning Glass Works ...
+  -- Corning said": a firm's short name). The action asks, for the few
+  -- matches: a `where` check would cost the phase a pass over all its
+  -- candidates, and `opener` in the pattern another copy of the word set.
+  -- (Any sentence's first word matches; the lower priority lets
+  -- person_before_cue have those that are not common words.)
+  rule{ name = "person_opener_cue", priority = 1,
+        pattern = C("name", T.all(pw, T.sentence_start, free, -T.label"ORG_HEAD")) * cue,
+        action = function(m, doc)
+          local w = doc:text(m.first, m.first)
+          if proper(w) and not opens_longer_name(doc:source(), w) then person_named(m) end
+        end },
   rule{ name = "person_after_cue", priority = 2,
         pattern = cue * C("name", free_full),
         action = person() },
