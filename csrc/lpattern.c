@@ -95,13 +95,59 @@ static lua_Integer count_field (lua_State *L, int idx, const char *k) {
   return v;
 }
 
+/* Reads field 'name' of the spec at index 1, when present: an array of
+** arrays of integers in 0 .. max, as n lists in (*lo)[0 .. n] and
+** (*items)[0 .. total]; *cap: the allocated size of *items. Both arrays
+** are the program's from the moment they exist (freed by gl_prog_free). */
+static void read_lists (lua_State *L, gl_Prog *p, const char *name, const char *what,
+                        lua_Integer max, uint32_t **lo, uint32_t **items, size_t *n,
+                        size_t *cap) {
+  size_t nl, li, total = 0;
+  lua_getfield(L, 1, name);
+  if (lua_isnil(L, -1)) { lua_pop(L, 1); return; }
+  if (!lua_istable(L, -1)) luaL_error(L, "bad program: '%s' is not a table", name);
+  nl = gl_rawlen(L, -1);
+  for (li = 1; li <= nl; li++) {
+    lua_rawgeti(L, -1, (int)li);
+    if (!lua_istable(L, -1)) luaL_error(L, "bad program: %s %d is not a table", what, (int)li);
+    total += gl_rawlen(L, -1);
+    lua_pop(L, 1);
+  }
+  *lo = (uint32_t *)p->alloc(p->ud, NULL, 0, (nl + 1) * 4);
+  if (*lo == NULL) gl_memory_error(L);
+  *n = nl;
+  for (li = 0; li <= nl; li++) (*lo)[li] = 0;
+  *items = (uint32_t *)p->alloc(p->ud, NULL, 0, (total + 1) * 4);
+  if (*items == NULL) gl_memory_error(L);
+  *cap = total + 1;
+  total = 0;
+  for (li = 1; li <= nl; li++) {
+    size_t k, m;
+    lua_rawgeti(L, -1, (int)li);
+    m = gl_rawlen(L, -1);
+    for (k = 1; k <= m && total + 1 < *cap; k++) {
+      lua_Integer v;
+      lua_rawgeti(L, -1, (int)k);
+      v = lua_tointeger(L, -1);
+      lua_pop(L, 1);
+      if (v < 0 || v > max) luaL_error(L, "bad program: %s %d: bad value", what, (int)li);
+      (*items)[total++] = (uint32_t)v;
+    }
+    (*lo)[li] = (uint32_t)total;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
 /***
 ** core.program(spec): a glean.Program from the tables the compiler of
 ** glean.pattern makes: code (op, x, y triples), preds (type, a, b
 ** triples), children, sets (arrays of strings), fstart, rstart, ncaps and
 ** optionally req (per rule: a predicate some token of every match
-** satisfies, or 2^32 - 1), nlabels, nexterns. Program counters and ids
-** are 0-based.
+** satisfies, or 2^32 - 1), guards (arrays of rule numbers), label_reqs
+** (per rule: an array of label ids, one of which a span of the text must
+** have for the rule to run; empty: none), nlabels, nexterns. Program
+** counters and ids are 0-based.
 */
 static int l_program (lua_State *L) {
   void *ud;
@@ -153,43 +199,13 @@ static int l_program (lua_State *L) {
     }
     lua_pop(L, 1);
   }
-  lua_getfield(L, 1, "guards");        /* optional: arrays of rule numbers */
-  if (!lua_isnil(L, -1)) {
-    size_t ng, gi, total = 0;
-    if (!lua_istable(L, -1)) luaL_error(L, "bad program: 'guards' is not a table");
-    ng = gl_rawlen(L, -1);
-    for (gi = 1; gi <= ng; gi++) {
-      lua_rawgeti(L, -1, (int)gi);
-      if (!lua_istable(L, -1)) luaL_error(L, "bad program: guard %d is not a table", (int)gi);
-      total += gl_rawlen(L, -1);
-      lua_pop(L, 1);
-    }
-    p->guard_lo = (uint32_t *)p->alloc(p->ud, NULL, 0, (ng + 1) * 4);
-    if (p->guard_lo == NULL) gl_memory_error(L);
-    p->nguards = ng;
-    p->guard_lo[0] = 0;
-    for (gi = 1; gi <= ng; gi++) p->guard_lo[gi] = 0;
-    p->guard_rules = (uint32_t *)p->alloc(p->ud, NULL, 0, (total + 1) * 4);
-    if (p->guard_rules == NULL) gl_memory_error(L);
-    p->nguard_rules = total + 1;        /* the allocated size */
-    total = 0;
-    for (gi = 1; gi <= ng; gi++) {
-      size_t k, m;
-      lua_rawgeti(L, -1, (int)gi);
-      m = gl_rawlen(L, -1);
-      for (k = 1; k <= m; k++) {
-        lua_Integer v;
-        lua_rawgeti(L, -1, (int)k);
-        v = lua_tointeger(L, -1);
-        lua_pop(L, 1);
-        if (v < 0 || v > 0x7fffffff) luaL_error(L, "bad program: guard %d: bad rule", (int)gi);
-        p->guard_rules[total++] = (uint32_t)v;
-      }
-      p->guard_lo[gi] = (uint32_t)total;
-      lua_pop(L, 1);
-    }
-  }
-  lua_pop(L, 1);
+  /* optional: arrays of rule numbers, and per rule, arrays of label ids */
+  read_lists(L, p, "guards", "guard", 0x7fffffff, &p->guard_lo, &p->guard_rules, &p->nguards,
+             &p->nguard_rules);
+  read_lists(L, p, "label_reqs", "label requirement", p->nlabels ? p->nlabels - 1 : 0,
+             &p->lreq_lo, &p->lreq, &p->nlreq_lists, &p->nlreq);
+  if (p->lreq_lo && p->nlreq_lists != p->nrules)
+    luaL_error(L, "bad program: 'label_reqs' and 'fstart' differ in length");
   lua_getfield(L, 1, "sets");
   if (!lua_istable(L, -1)) luaL_error(L, "bad program: 'sets' is not a table");
   n = gl_rawlen(L, -1);

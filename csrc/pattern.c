@@ -80,6 +80,8 @@ void gl_prog_free (gl_Prog *p) {
   FREE(p->entry_lo, p->entry_lo ? p->nentries + 1 : 0);
   FREE(p->guard_lo, p->nguards + 1);
   FREE(p->guard_rules, p->nguard_rules);
+  FREE(p->lreq_lo, p->lreq_lo ? p->nlreq_lists + 1 : 0);
+  FREE(p->lreq, p->nlreq);
   FREE(p->entry_rules, p->nrules + 1);
   FREE(p->disp, p->ndisp);
   FREE(p->keys, p->nkeys);
@@ -217,6 +219,14 @@ static int check_program (const gl_Prog *p, const char **why) {
       BAD("guard list out of range");
   for (i = 0; p->nguards && i < p->guard_lo[p->nguards]; i++)
     if (p->guard_rules[i] >= p->nrules) BAD("guard rule out of range");
+  if (p->lreq_lo) {
+    if (p->nlreq_lists != p->nrules) BAD("label requirements and rules differ in number");
+    for (i = 0; i < p->nrules; i++)
+      if (p->lreq_lo[i] > p->lreq_lo[i + 1] || p->lreq_lo[i + 1] > p->nlreq)
+        BAD("label requirement list out of range");
+    for (i = 0; p->nrules && i < p->lreq_lo[p->nrules]; i++)
+      if (p->lreq[i] >= p->nlabels) BAD("label requirement out of range");
+  }
   for (i = 0; i < p->nrules; i++) {
     if (p->fstart[i] >= p->ncode || p->rstart[i] >= p->ncode) BAD("rule start out of range");
     if (p->req && p->req[i] != NONE && p->req[i] >= p->npreds) BAD("requirement out of range");
@@ -652,6 +662,8 @@ void gl_pm_free (gl_PRun *r) {
   FREE(r->active, r->cap_active);
   FREE(r->entry_active, r->cap_entry_active);
   FREE(r->guard_active, r->cap_guard_active);
+  FREE(r->group_active, r->cap_group_active);
+  FREE(r->label_on, r->cap_label_on);
   FREE(r->caps, r->cap_caps);
 #undef FREE
   memset(r, 0, sizeof(*r));
@@ -707,7 +719,9 @@ static int pm_size (gl_PRun *r, size_t ntok) {
       GROW(r, r->last_end, r->cap_rules, p->nrules + 1) ||
       GROW(r, r->active, r->cap_active, p->nrules + 1) ||
       GROW(r, r->entry_active, r->cap_entry_active, p->nentries + 1) ||
-      GROW(r, r->guard_active, r->cap_guard_active, p->nguards + 1))
+      GROW(r, r->guard_active, r->cap_guard_active, p->nguards + 1) ||
+      GROW(r, r->group_active, r->cap_group_active, p->ngroups + 1) ||
+      GROW(r, r->label_on, r->cap_label_on, p->nlabels + 1))
     return GL_ENOMEM;
   return GL_OK;
 }
@@ -1412,7 +1426,7 @@ static void start_rules (gl_PRun *r, size_t t, uint32_t combo, uint32_t stamp, u
   }
   for (i = 0; i < p->ngroups; i++) {
     const gl_PGroup *g = &p->groups[i];
-    if (!memo_test(r, g->pred, t)) continue;
+    if (!r->group_active[i] || !memo_test(r, g->pred, t)) continue;
     for (j = 0; j < g->n; j++) {
       const gl_PStart *st = &p->starts[p->disp[g->lo + j]];
       if ((st->mask & bit) && (st->entry == NONE || active[st->entry]))
@@ -1421,10 +1435,28 @@ static void start_rules (gl_PRun *r, size_t t, uint32_t combo, uint32_t stamp, u
   }
 }
 
+/* Marks the labels of the text's spans, and tells whether they leave any
+** rule to run: a rule with label requirements needs a span of one of
+** them. */
+static int mark_labels (gl_PRun *r) {
+  const gl_Prog *p = r->prog;
+  size_t i;
+  memset(r->label_on, 0, p->nlabels + 1);
+  for (i = 0; i < r->nspans; i++) r->label_on[r->by_first[i].label] = 1;
+  if (p->lreq_lo == NULL) return 1;
+  for (i = 0; i < p->nrules; i++) {
+    uint32_t k, hi = p->lreq_lo[i + 1];
+    if (p->lreq_lo[i] == hi) return 1;
+    for (k = p->lreq_lo[i]; k < hi; k++) if (r->label_on[p->lreq[k]]) return 1;
+  }
+  return 0;
+}
+
 /* Looks up every token's forms among the keys once, and finds which rules
 ** may match at all: those always on, and those one of whose required keys
-** some token has. */
-static void find_keys (gl_PRun *r) {
+** some token has, if the text has a span of one of their required labels.
+** Returns whether any may. */
+static int find_keys (gl_PRun *r) {
   const gl_Prog *p = r->prog;
   size_t t, j;
   int f;
@@ -1456,6 +1488,16 @@ static void find_keys (gl_PRun *r) {
       for (j = 0; j < key->rn; j++) r->active[p->rdisp[key->rlo + j]] = 1;
     }
   }
+  if (p->lreq_lo) {                     /* label requirements */
+    for (j = 0; j < p->nrules; j++) {
+      uint32_t k, hi = p->lreq_lo[j + 1];
+      if (!r->active[j] || p->lreq_lo[j] == hi) continue;
+      for (k = p->lreq_lo[j]; k < hi && !r->label_on[p->lreq[k]]; k++) continue;
+      if (k == hi) r->active[j] = 0;
+    }
+  }
+  for (j = 0; j < p->nrules && !r->active[j]; j++) continue;
+  if (j == p->nrules) return 0;
   for (j = 0; j < p->nguards; j++) {    /* a guard is on if one of its rules is */
     uint32_t k;
     r->guard_active[j] = 0;
@@ -1468,6 +1510,16 @@ static void find_keys (gl_PRun *r) {
     for (k = p->entry_lo[j]; k < p->entry_lo[j + 1]; k++)
       if (r->active[p->entry_rules[k]]) { r->entry_active[j] = 1; break; }
   }
+  for (j = 0; j < p->ngroups; j++) {    /* a group is on if one of its starts is */
+    const gl_PGroup *g = &p->groups[j];
+    uint32_t k;
+    r->group_active[j] = 0;
+    for (k = 0; k < g->n; k++) {
+      const gl_PStart *st = &p->starts[p->disp[g->lo + k]];
+      if (st->entry == NONE || r->entry_active[st->entry]) { r->group_active[j] = 1; break; }
+    }
+  }
+  return 1;
 }
 
 int gl_pm_find (gl_PRun *r) {
@@ -1477,14 +1529,16 @@ int gl_pm_find (gl_PRun *r) {
   size_t pos, n = r->ntok;
   if (!p->finished) return GL_EINVAL;
   if (index_spans(r) != GL_OK) return GL_ENOMEM;
-  for (i = 0; i <= n; i++) r->pend_head[i] = 0;
-  memset(r->memo_at, 0, p->npreds * 4);
-  r->forms->nomem = 0;
-  find_keys(r);
-  if (r->forms->nomem) return GL_ENOMEM;  /* not "no token has that form" */
   r->npend = 0;
   r->nfound = 0;
   r->work = 0;
+  if (!mark_labels(r)) return GL_OK;    /* no rule can match: skip the text */
+  for (i = 0; i <= n; i++) r->pend_head[i] = 0;
+  memset(r->memo_at, 0, p->npreds * 4);
+  r->forms->nomem = 0;
+  k = (uint32_t)find_keys(r);
+  if (r->forms->nomem) return GL_ENOMEM;  /* not "no token has that form" */
+  if (k == 0) return GL_OK;
   step_stamp = new_stamp(r);
   for (pos = n; ; pos--) {
     uint32_t visit_stamp, nin = nnxt, combo;

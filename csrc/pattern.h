@@ -126,6 +126,12 @@ typedef struct gl_Prog {
   uint32_t *rdisp;              /* rule numbers, grouped by key */
   size_t nrdisp;
   unsigned char *always;        /* per rule (nrules + 1) */
+  /* label requirements: rule i runs over a text only if one of the
+  ** labels lreq[lreq_lo[i] .. lreq_lo[i+1]-1] is on a span of the text
+  ** (none listed: no requirement); lreq_lo may be NULL */
+  uint32_t *lreq_lo;            /* nlreq_lists + 1 (nlreq_lists == nrules) */
+  uint32_t *lreq;
+  size_t nlreq_lists, nlreq;    /* nlreq: the allocated size of lreq */
   int finished;
   gl_Alloc alloc;
   void *ud;
@@ -263,7 +269,10 @@ typedef struct gl_PRun {
   unsigned char *active;        /* per rule: may match in this text */
   unsigned char *entry_active;  /* per entry: one of its rules may */
   unsigned char *guard_active;  /* per guard: one of its rules may */
+  unsigned char *group_active;  /* per start group: one of its starts may */
+  unsigned char *label_on;      /* per label: some span of the text has it */
   size_t cap_rules, cap_active, cap_entry_active, cap_guard_active;
+  size_t cap_group_active, cap_label_on;
   uint32_t *caps;               /* capture arrays of threads (gl_pm_captures) */
   size_t cap_caps;
 } gl_PRun;

@@ -289,6 +289,31 @@ describe("matching", function()
     assert.is_true(work[2] <= 4.1 * work[1])               -- 4 x the tokens, 4 x the work
   end)
 
+  it("skips a text with no span of the labels its rules need", function()
+    local prog = T.compile{ T.span"QUOTE" * T.lower"said" * T.title,
+                            T.all(T.title, T.label{ "PERSON", "ORG" }) ^ 2,
+                            T.title * (T.span"ROLE" + T.label"ORG") }
+    local doc = glean.tokenize("He said Ann Lee , the Acme chief , left")
+    -- spans of other labels only: no rule can match, nothing is tried
+    assert.same({}, prog:run(doc, { { first = 3, last = 4, label = "PLACE" } }))
+    assert.equal(0, prog:stats().work)
+    -- each label of a list, a span or a T.label, lets its rules run
+    local function rules_found(spans)
+      local out = {}
+      for _, m in ipairs(prog:run(doc, spans)) do out[#out + 1] = m.rule .. ":" .. m.first .. "-" .. m.last end
+      return out
+    end
+    assert.same({ "1:1-3" }, rules_found{ { first = 1, last = 1, label = "QUOTE" } })
+    assert.is_true(prog:stats().work > 0)
+    assert.same({ "2:3-4" }, rules_found{ { first = 3, last = 4, label = "PERSON" } })
+    assert.same({ "2:3-4", "3:3-4" }, rules_found{ { first = 3, last = 4, label = "ORG" } })
+    assert.same({ "3:4-5" }, rules_found{ { first = 5, last = 5, label = "ORG" } })
+    assert.same({ "3:7-8" }, rules_found{ { first = 8, last = 8, label = "ROLE" } })
+    -- a rule with no label requirement still runs beside them
+    local mixed = T.compile{ T.span"QUOTE" * T.any, T.lower"said" }
+    assert.equal(1, #mixed:run(doc, {}))
+  end)
+
   it("calls T.pred at most once per token whatever the pattern", function()
     local calls = 0
     local p = T.pred(function() calls = calls + 1; return true end)
@@ -464,6 +489,11 @@ describe("core.program", function()
       { { code = { 0, 0, 0, 7, 0 } }, "partial record" },
       { { rstart = { 0, 0 } }, "differ in length" },
       { { code = { 0, -1, 0, 7, 0, 0 } }, "not a 32%-bit count" },
+      { { label_reqs = { { 0 } } }, "label requirement out of range" },
+      { { label_reqs = { { -1 } }, nlabels = 1 }, "label requirement 1: bad value" },
+      { { label_reqs = { { 0 } }, nlabels = 1, fstart = { 0, 0 }, rstart = { 0, 0 },
+          ncaps = { 0, 0 } }, "'label_reqs' and 'fstart' differ in length" },
+      { { label_reqs = { 7 } }, "label requirement 1 is not a table" },
     }
     for _, case in ipairs(cases) do
       local ok, err = pcall(program, case[1])

@@ -460,8 +460,8 @@ local function new_compiler()
     sets = {}, set_ids = {}, set_of_list = {},
     labels = {}, nlabels = 0, filters = {},
     externs = {}, extern_ids = {},
-    fstart = {}, rstart = {}, ncaps = {}, capnames = {}, req = {}, reversed = {},
-    guards = {},
+    fstart = {}, rstart = {}, ncaps = {}, capnames = {}, req = {}, lreq = {},
+    reversed = {}, guards = {},
   }, Compiler)
 end
 
@@ -716,6 +716,70 @@ local function requirement(p)
   return nil
 end
 
+-- The labels one of which a span of the text must have for a match of a
+-- predicate (T.label) or pattern (T.span) to exist, as label ids; nil when
+-- none is needed. The machine skips a rule over a text with no span of
+-- those labels: the later phases of a cascade wait for spans of the
+-- earlier ones ("X said" after a QUOTE), which most texts lack.
+local function union(lists)
+  local out, seen = {}, {}
+  for _, list in ipairs(lists) do
+    for _, id in ipairs(list) do
+      if not seen[id] then seen[id] = true; out[#out + 1] = id end
+    end
+  end
+  return out
+end
+
+function Compiler:pred_labels(s)
+  local op = s.op
+  if op == "label" then
+    return { s.attrs and self:filter_id(s.label, s.keys, s.attrs) or self:label_id(s.label) }
+  elseif op == "and" then
+    local best
+    for _, x in ipairs(s.list) do
+      local l = self:pred_labels(x)
+      if l and (not best or #l < #best) then best = l end
+    end
+    return best
+  elseif op == "or" then
+    local lists = {}
+    for i, x in ipairs(s.list) do
+      lists[i] = self:pred_labels(x)
+      if not lists[i] then return nil end
+    end
+    return union(lists)
+  end
+  return nil
+end
+
+function Compiler:label_requirement(p)
+  local tag = p.tag
+  if tag == "pred" then return self:pred_labels(p.pred)
+  elseif tag == "span" then
+    return { p.attrs and self:filter_id(p.label, p.keys, p.attrs) or self:label_id(p.label) }
+  elseif tag == "seq" then
+    local best
+    for _, part in ipairs(chain(p, "seq")) do
+      local l = self:label_requirement(part)
+      if l and (not best or #l < #best) then best = l end
+    end
+    return best
+  elseif tag == "alt" then
+    local lists = {}
+    for i, part in ipairs(chain(p, "alt")) do
+      lists[i] = self:label_requirement(part)
+      if not lists[i] then return nil end
+    end
+    return union(lists)
+  elseif tag == "rep" then
+    return p.min > 0 and self:label_requirement(p[1]) or nil
+  elseif tag == "cap" then
+    return self:label_requirement(p[1])
+  end
+  return nil
+end
+
 function Compiler:add_rule(p)
   local r = #self.fstart
   local req = requirement(p)
@@ -724,6 +788,7 @@ function Compiler:add_rule(p)
   else
     self.req[r + 1] = NO_REQUIREMENT
   end
+  self.lreq[r + 1] = self:label_requirement(p) or {}
   local caps = { n = 0, slot = {}, names = {} }
   self.fstart[r + 1] = self.ncode
   self:gen(p, true, caps)
@@ -788,7 +853,7 @@ function Compiler:gen_reversed()
     local rules = rules_under(node, {})
     local list = {}
     for i, r in ipairs(rules) do
-      if self.req[r] == NO_REQUIREMENT then return end   -- always on
+      if self.req[r] == NO_REQUIREMENT and not self.lreq[r][1] then return end  -- always on
       list[i] = r - 1
     end
     self.guards[#self.guards + 1] = list
@@ -855,7 +920,7 @@ function M.compile(patterns)
   local prog = core.program{
     code = c.code, preds = c.preds, children = c.children, sets = c.sets,
     fstart = c.fstart, rstart = c.rstart, ncaps = c.ncaps, req = c.req, guards = c.guards,
-    nlabels = c.nlabels, nexterns = #c.externs,
+    label_reqs = c.lreq, nlabels = c.nlabels, nexterns = #c.externs,
   }
   return setmetatable({
     core = prog, labels = c.labels, filters = c.filters, externs = c.externs,
