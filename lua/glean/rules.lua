@@ -554,6 +554,7 @@ local function run_phase(phase, doc, text, log, forms, fresh)
                                 prog.filters, forms, fresh)
   end
   if c.scanner then text_candidates(phase, c, doc, text, flat, extra) end
+  if flat[1] == nil then return end     -- nothing matched: nothing to settle
   local cands = flat                    -- numbered as found; 'where' may filter flat
   local function as_match(k)
     local rn = cands[3 * k - 2]
