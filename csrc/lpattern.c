@@ -344,14 +344,18 @@ static int add_span_tables (lua_State *L, gl_PRun *r, gl_LDoc *d, int idx, int l
     lua_rawgeti(L, idx, (int)i);
     sp = lua_gettop(L);
     if (!lua_istable(L, sp)) { lua_pop(L, 1); continue; }
+    raw_field(L, sp, keys, SK_LABEL);
+    lua_rawget(L, labels);              /* the label's id: read first, since */
+    if (nf == 0 && lua_isnil(L, -1)) {  /* most spans are of labels unseen */
+      lua_pop(L, 2);
+      continue;
+    }
     raw_field(L, sp, keys, SK_FIRST);
     raw_field(L, sp, keys, SK_LAST);
     f = lua_tointeger(L, -2);
     l = lua_tointeger(L, -1);
     lua_pop(L, 2);
-    if (f < 1 || l < f || (size_t)l > d->t.ntok) { lua_pop(L, 1); continue; }
-    raw_field(L, sp, keys, SK_LABEL);
-    lua_rawget(L, labels);
+    if (f < 1 || l < f || (size_t)l > d->t.ntok) { lua_pop(L, 2); continue; }
     if (add_with_id(L, r, f, l) != GL_OK) return GL_ENOMEM;
     for (j = 1; j <= nf; j++) {
       int ft;
@@ -437,7 +441,9 @@ static int program_run (lua_State *L) {
                   allocf, ud);
   if (st != GL_OK) return run_error(L, st);
   n = lua_istable(L, 6) ? 0 : gl_rawlen(L, 3);
-  if (lua_istable(L, 6) && add_span_tables(L, r, d, 3, 6, 7) != GL_OK) return gl_memory_error(L);
+  if (lua_istable(L, 6) && lp->p.nlabels > 0 &&      /* no T.span, T.label: no spans */
+      add_span_tables(L, r, d, 3, 6, 7) != GL_OK)
+    return gl_memory_error(L);
   if (n % 3 != 0) luaL_argerror(L, 3, "spans: a flat array of (first, last, label)");
   for (i = 0; i < n; i += 3) {
     lua_Integer f, l, lab;
