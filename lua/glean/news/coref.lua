@@ -28,8 +28,20 @@ local sort, concat = table.sort, table.concat
 local find, byte, sub, upper = string.find, string.byte, string.sub, string.upper
 
 local annotations, sorted_spans = spans_mod.annotations, spans_mod.sorted_spans
+-- the Doc methods, taken once here rather than through each Doc's __index
+local doc_methods = require("glean.core").doc_methods
+local doc_token, doc_lower, doc_norm, doc_shape, doc_source, doc_locate =
+  doc_methods.token, doc_methods.lower, doc_methods.norm, doc_methods.shape,
+  doc_methods.source, doc_methods.locate
 
 local M = {}
+
+-- Does a name start with "The " or "the "? (byte by byte: a pattern
+-- match costs more, for every entity)
+local function starts_with_the(name)
+  local t, h, e, space = byte(name, 1, 4)
+  return (t == 84 or t == 116) and h == 104 and e == 101 and space == 32
+end
 
 --- The labels of entity mentions (a set).
 local LABELS = { PERSON = true, ORG = true, LOC = true, NORP = true, MISC = true }
@@ -294,7 +306,7 @@ local function propagate(mentions, found, taken)
   local added
   taken = taken or marks(mentions, found)
   local lowered = cur_src:lower()
-  local locate = cur_doc.locate
+  local locate = doc_locate
   for word, label in pairs(wanted) do
     local pos = 1
     while true do
@@ -549,7 +561,7 @@ local function canonical(members)
     end
     name = concat(parts)
   end
-  if not person and find(name, "^[Tt]he ") then name = sub(name, 5) end
+  if not person and starts_with_the(name) then name = sub(name, 5) end
   return name
 end
 
@@ -695,8 +707,8 @@ end
 function M.entities(doc, opts)
   local doc0, src0, token0, lower0, norm0, shape0, lowers0, views0 =
     cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, lowers, views
-  cur_doc, cur_src, token_of, lower_of, norm_of, shape_of = doc, doc:source(), doc.token,
-                                                            doc.lower, doc.norm, doc.shape
+  cur_doc, cur_src, token_of, lower_of, norm_of, shape_of = doc, doc_source(doc), doc_token,
+                                                            doc_lower, doc_norm, doc_shape
   lowers, views = {}, false
   local mentions, found, taken, tied = collect(opts and opts.is_mention or is_mention_default)
   propagate(mentions, found, taken)
@@ -736,7 +748,7 @@ function M.entities(doc, opts)
       local e = of_span[alias_pairs[j].span]
       for k = j, j + 1 do
         local name = alias_pairs[k].span.text
-        if find(name, "^[Tt]he ") then name = sub(name, 5) end
+        if starts_with_the(name) then name = sub(name, 5) end
         if name ~= e.name then
           local aliases, dup = e.aliases, false
           for a = 1, #aliases do if aliases[a] == name then dup = true end end
