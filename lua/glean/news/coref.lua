@@ -173,7 +173,9 @@ local function new_mention(span, label, nested)
     if SKIP_KINDS[kind] then
       words, key = NO_WORDS, ""
     else
-      words = is_word(first, kind) and { first } or NO_WORDS
+      -- (words and numbers settled here, without a call: most tokens)
+      words = (kind == "word" or kind == "number" or is_word(first, kind)) and { first }
+              or NO_WORDS
       key = norm_of(cur_doc, first)
     end
   else
@@ -187,7 +189,7 @@ local function new_mention(span, label, nested)
           n = n + 1
           key_parts[n] = norm_of(cur_doc, i)
         end
-        if is_word(i, kind) then
+        if kind == "word" or kind == "number" or is_word(i, kind) then
           nw = nw + 1
           words[nw] = i
         end
@@ -393,7 +395,9 @@ local function find_root(parent, i)
 end
 
 local function union(parent, a, b)
-  a, b = find_root(parent, a), find_root(parent, b)
+  -- (most are roots already: no call then)
+  if parent[a] ~= a then a = find_root(parent, a) end
+  if parent[b] ~= b then b = find_root(parent, b) end
   if a ~= b then
     if a < b then parent[b] = a else parent[a] = b end
   end
@@ -677,11 +681,17 @@ local function group(mentions)
     end
   end
   -- the groups, in order of first mention (a group's first mention keeps
-  -- the group's number, negated, in its index)
+  -- the group's number, negated, in its index). A parent is an earlier
+  -- mention, which by then points at its root: each mention is made to
+  -- point at its own, so no path is walked twice.
   local groups, ng = {}, 0
   for i = 1, nm do
     local m = mentions[i]
-    local root = find_root(parent, i)
+    local root = parent[i]
+    if root ~= i then
+      root = parent[root]
+      parent[i] = root
+    end
     if root == i then
       ng = ng + 1
       groups[ng] = { m }
