@@ -123,9 +123,17 @@ local function is_lower_word(i, start, kind)
 end
 
 -- is_title or is_upper: an ASCII small letter first means neither.
+-- An ASCII capital first, and no other byte beyond ASCII, means one of
+-- them: the tokenizer calls such a token title case when a small letter
+-- follows or no other capital does, else upper case (only a title-case
+-- letter, never ASCII, makes neither).
 local function is_cased_name(i)
-  local b = byte(cur_src, (token_of(cur_doc, i)))
+  local start, stop = token_of(cur_doc, i)
+  local b = byte(cur_src, start)
   if b >= 97 and b <= 122 then return false end
+  if b >= 65 and b <= 90 and not find(sub(cur_src, start, stop), "[\128-\255]") then
+    return true
+  end
   local v = view(i)
   return v.is_title or v.is_upper
 end
@@ -410,6 +418,38 @@ local function by_length(a, b)
   return a.first < b.first
 end
 
+-- Sorts people by_length. They come in text order: when no two start at
+-- the same token (two with as many words there are an order table.sort
+-- leaves to chance, so it is asked then), the order is a total one, which
+-- an insertion sort finds without a call per comparison, for the few
+-- people of an article.
+local function sort_people(list)
+  local n = #list
+  local plain = n <= 32
+  for j = 2, plain and n or 0 do
+    local a, b = list[j - 1], list[j]
+    if a.first >= b.first then
+      plain = false
+      break
+    end
+  end
+  if not plain then
+    sort(list, by_length)
+    return
+  end
+  for j = 2, n do
+    local m = list[j]
+    local nw = #m.words
+    local p = j - 1
+    -- (text order in: an earlier one with as many words stays before)
+    while p >= 1 and #list[p].words < nw do
+      list[p + 1] = list[p]
+      p = p - 1
+    end
+    list[p + 1] = m
+  end
+end
+
 -- The nearest of the full names `candidates` to a short mention at token
 -- `at`: before it, else the first after; `best` and its distance so far.
 local function nearest(candidates, at, best, best_d)
@@ -426,7 +466,7 @@ end
 -- Groups people: full names first (longest first), then short mentions
 -- attach to the nearest compatible full name before them (else after).
 local function group_people(list, parent)
-  sort(list, by_length)
+  sort_people(list)
   -- full names, indexed by surname: a full name joins an earlier one with
   -- the same surname and given name (or whose second word is its first:
   -- "Richard Moore" in "Sir Richard Moore")
