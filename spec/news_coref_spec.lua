@@ -1,0 +1,71 @@
+-- Coreference paths that the speed work gave shortcuts: surnames found
+-- again whatever their letters, people sorted with and without
+-- table.sort, and the union-find over many mentions. Sentences written for
+-- these specs.
+local news = require "glean.news"
+
+local function entity_of(report, text, label)
+  for _, e in ipairs(report.entities) do
+    if not label or e.label == label then
+      for _, m in ipairs(e.mentions) do
+        if m.text == text then return e end
+      end
+    end
+  end
+  return nil
+end
+
+local function mention_texts(e)
+  local out = {}
+  for _, m in ipairs(e.mentions) do out[#out + 1] = m.text end
+  return out
+end
+
+describe("news coreference (found again)", function()
+  it("finds a surname again in title case and in capitals, ASCII or not", function()
+    local r = news.extract("Sir Tomas Brandt, a diplomat, arrived. Brandt's car was late. "
+      .. "Later BRANDT left. Dr Emily Brontë spoke. Brontë's car was late. "
+      .. "The vote on Brontë's plan failed.")
+    local brandt = entity_of(r, "Tomas Brandt", "PERSON")
+    assert.same({ "Tomas Brandt", "Brandt", "BRANDT" }, mention_texts(brandt))
+    local bronte = entity_of(r, "Emily Brontë", "PERSON")
+    assert.same({ "Emily Brontë", "Brontë", "Brontë" }, mention_texts(bronte))
+  end)
+
+  it("does not take a surname written in small letters", function()
+    local r = news.extract("Hanna Vikt spoke first. The vikt was a local cake.")
+    assert.same({ "Hanna Vikt" }, mention_texts(entity_of(r, "Hanna Vikt", "PERSON")))
+  end)
+end)
+
+describe("news coreference (people)", function()
+  -- An article naming `n` people, each by full name and then by surname,
+  -- with two sharing a surname: each surname joins the nearest full name.
+  local function article(n)
+    local parts = {}
+    for k = 1, n do
+      parts[#parts + 1] = ("Anna Surname%s met the press. Surname%s spoke."):format(
+        string.char(96 + (k - 1) % 26 + 1) .. string.char(96 + math.floor((k - 1) / 26) + 1),
+        string.char(96 + (k - 1) % 26 + 1) .. string.char(96 + math.floor((k - 1) / 26) + 1))
+    end
+    parts[#parts + 1] = "Jonas Kell met Petra Kell. Petra Kell left. Kell stayed."
+    return table.concat(parts, " ")
+  end
+
+  for _, n in ipairs({ 2, 40 }) do
+    it("groups full names and surnames among " .. n .. " people", function()
+      local r = news.extract(article(n))
+      local people = 0
+      for _, e in ipairs(r.entities) do
+        if e.label == "PERSON" then people = people + 1 end
+      end
+      assert.equal(n + 2, people)
+      local first = entity_of(r, "Anna Surnameaa", "PERSON")
+      assert.same({ "Anna Surnameaa", "Surnameaa" }, mention_texts(first))
+      local jonas, petra = entity_of(r, "Jonas Kell", "PERSON"), entity_of(r, "Petra Kell", "PERSON")
+      assert.are_not.equal(jonas, petra)
+      assert.same({ "Jonas Kell" }, mention_texts(jonas))
+      assert.same({ "Petra Kell", "Petra Kell", "Kell" }, mention_texts(petra))
+    end)
+  end
+end)
