@@ -69,22 +69,18 @@ local WEAK = { loc_preposition = true, org_acronym = true, person_capitalised = 
 -- of 24 fields, so a flag the token's kind, shape or first letter settles
 -- is not read from one.
 --
--- The Doc being read, its text and methods, and per token index its lower
--- case and view once fetched: set by M.entities for the time of a call
+-- The Doc being read, its text and methods, and per token index its view
+-- once fetched: set by M.entities for the time of a call
 -- (and put back after it, should an is_mention function call it again).
-local cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, lowers, views
+local cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, views
 
 local SKIP_KINDS = { punct = true, space = true, newline = true }
 -- kinds whose tokens have no letter (never is_alpha)
 local NO_LETTERS = { punct = true, space = true, newline = true, number = true }
 
+-- (not kept per token: a table of them cost more than asking again)
 local function lower(i)
-  local l = lowers[i]
-  if l == nil then
-    l = lower_of(cur_doc, i)
-    lowers[i] = l
-  end
-  return l
+  return lower_of(cur_doc, i)
 end
 
 local function view(i)
@@ -755,11 +751,11 @@ end
 -- span -> entity
 -- @usage local entities, of_span = coref.entities(doc)
 function M.entities(doc, opts)
-  local doc0, src0, token0, lower0, norm0, shape0, lowers0, views0 =
-    cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, lowers, views
+  local doc0, src0, token0, lower0, norm0, shape0, views0 =
+    cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, views
   cur_doc, cur_src, token_of, lower_of, norm_of, shape_of = doc, doc_source(doc), doc_token,
                                                             doc_lower, doc_norm, doc_shape
-  lowers, views = {}, false
+  views = false
   local mentions, found, taken, tied = collect(opts and opts.is_mention or is_mention_default)
   propagate(mentions, found, taken)
   if tied or #mentions > found then mentions = in_order(mentions, #doc + 1) end
@@ -807,8 +803,8 @@ function M.entities(doc, opts)
       end
     end
   end
-  cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, lowers, views =
-    doc0, src0, token0, lower0, norm0, shape0, lowers0, views0
+  cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, views =
+    doc0, src0, token0, lower0, norm0, shape0, views0
   return entities, of_span
 end
 
