@@ -820,6 +820,14 @@ local LONG_RUN = ((1 - (digit + lpeg.P"\n")) ^ 1 + digit * digit ^ -2 * -digit) 
                  * digit * digit * digit * digit
 local lmatch = lpeg.match
 
+-- The runs of four digits or more of a line, as the positions where each
+-- starts and where it ends (the byte after it): { p1, e1, p2, e2, ... }.
+-- (LPeg steps over the other characters in C: a Lua pattern taking the
+-- line run by run cost as much as the rest of a document's report.)
+local LONG_RUNS = lpeg.Ct(((1 - digit) ^ 1
+                           + lpeg.Cp() * digit * digit * digit * digit ^ 1 * lpeg.Cp()
+                           + digit ^ 1) ^ 0)
+
 -- Is some line of head (lines ending at "\n") a "Date:" header, spaces
 -- aside? Each ":" of head is looked at: "date" (any case) and blanks
 -- before it, from the line's start. (Most heads have none, and few ":".)
@@ -865,30 +873,24 @@ local function stretch_start(l, y)
 end
 
 local function date_in(line)
-  local find, sub, match = string.find, string.sub, string.match
+  local find, sub = string.find, string.sub
   local l = line
   if find(line, "\194\160", 1, true) then l = line:gsub("\194\160", " ") end
-  local len = #l
-  local long, iso, years = false, nil, nil
-  local p = match(l, "^%D*()")
-  while p <= len do
-    local e = match(l, "^%d*()", p)
-    local n = e - p
-    if n >= 4 then
-      long = true
-      if n == 4 then
-        if iso == nil and string.byte(l, e) == 45 then      -- "-"
-          iso = find(l, ISO, p) and sub(l, p, p + 9) or nil
-        end
-        if p > 1 and is_space(string.byte(l, p - 1)) then
-          years = years or {}
-          years[#years + 1] = p
-        end
+  local runs = lmatch(LONG_RUNS, l)
+  if runs[1] == nil then return nil end               -- every form has a year
+  local iso, years = nil, nil
+  for r = 1, #runs, 2 do
+    local p, e = runs[r], runs[r + 1]
+    if e - p == 4 then
+      if iso == nil and string.byte(l, e) == 45 then      -- "-"
+        iso = find(l, ISO, p) and sub(l, p, p + 9) or nil
+      end
+      if p > 1 and is_space(string.byte(l, p - 1)) then
+        years = years or {}
+        years[#years + 1] = p
       end
     end
-    p = match(l, "^%D*()", e)
   end
-  if not long then return nil end                     -- every form has a year
   if iso then
     local day = full_day(iso)
     if day then return day end
