@@ -26,6 +26,7 @@ local spans_mod = require "glean.spans"
 local pairs, next, rawget, type = pairs, next, rawget, type
 local sort, concat = table.sort, table.concat
 local find, byte, sub, upper = string.find, string.byte, string.sub, string.upper
+local floor = math.floor
 
 local annotations, sorted_spans = spans_mod.annotations, spans_mod.sorted_spans
 -- the Doc methods, taken once here rather than through each Doc's __index
@@ -256,10 +257,18 @@ local function collect(is_mention)
     local outer = taken[first]
     if (outer == "ORG" or outer == "ORG+PERSON" or outer == "MISC")
        and taken[last] == outer then
-      local owned = false     -- a mention over exactly these tokens?
-      for k = 1, found do
+      -- a mention over exactly these tokens? (the rules' are in text
+      -- order: a binary search finds the first at `first`)
+      local lo, hi = 1, found
+      while lo <= hi do
+        local mid = floor((lo + hi) / 2)
+        if mentions[mid].first < first then lo = mid + 1 else hi = mid - 1 end
+      end
+      local owned = false
+      for k = lo, found do
         local m = mentions[k]
-        if m.first == first and m.last == last then owned = true; break end
+        if m.first ~= first then break end
+        if m.last == last then owned = true; break end
       end
       if not owned then
         nm = nm + 1
@@ -356,37 +365,57 @@ local function text_order(a, b)
   return a.last > b.last
 end
 
--- The mentions in text order. They come as runs in order (the rules'
--- mentions, the nested ones, the ones found again), which an insertion
--- sort puts together; when two cover the same tokens, table.sort orders
--- them as it always did.
+-- The mentions in text order. They come as a few runs in order (the
+-- rules' mentions, the nested ones, the ones found again), which are
+-- merged, one after the other, each in one pass. When two cover the same
+-- tokens, table.sort orders them as it always did; when no two do, the
+-- order is a total one, which table.sort finds as well should there be
+-- many runs.
+local MAX_RUNS = 8
 local function in_order(mentions, width)
   local n = #mentions
-  local sorted, prev = true, nil
+  local starts, runs, prev = { 1 }, 1, nil    -- where each run starts
   for j = 1, n do
     local m = mentions[j]
     local key = m.first * width - m.last
     m.index = key
-    if prev and key <= prev then sorted = false end
+    if prev and key <= prev then
+      runs = runs + 1
+      starts[runs] = j
+    end
     prev = key
   end
-  if sorted then return mentions end
-  local out = {}
-  for j = 1, n do
-    local m = mentions[j]
-    local key = m.index
-    local p = j - 1
-    while p >= 1 and out[p].index > key do
-      out[p + 1] = out[p]
-      p = p - 1
-    end
-    if p >= 1 and out[p].index == key then
-      sort(mentions, text_order)
-      return mentions
-    end
-    out[p + 1] = m
+  if runs == 1 then return mentions end
+  if runs > MAX_RUNS then
+    sort(mentions, text_order)
+    return mentions
   end
-  return out
+  starts[runs + 1] = n + 1
+  local acc, na = {}, starts[2] - 1
+  for j = 1, na do acc[j] = mentions[j] end
+  for r = 2, runs do
+    local out, no = {}, 0
+    local i, k, last = 1, starts[r], starts[r + 1] - 1
+    while i <= na and k <= last do
+      local a, b = acc[i], mentions[k]
+      local ka, kb = a.index, b.index
+      no = no + 1
+      if ka < kb then
+        out[no] = a
+        i = i + 1
+      elseif kb < ka then
+        out[no] = b
+        k = k + 1
+      else                  -- two over the same tokens
+        sort(mentions, text_order)
+        return mentions
+      end
+    end
+    for j = i, na do no = no + 1; out[no] = acc[j] end
+    for j = k, last do no = no + 1; out[no] = mentions[j] end
+    acc, na = out, no
+  end
+  return acc
 end
 
 -- Union-find over mentions: the root of a group is its first mention.
