@@ -38,6 +38,26 @@ describe("news coreference (found again)", function()
   end)
 end)
 
+describe("news coreference (nested places)", function()
+  -- A lexicon's place over exactly the tokens of an organisation's name is
+  -- that organisation, not a second entity: also far into a long article.
+  for _, before in ipairs({ 0, 60 }) do
+    it("joins no place to an organisation over the same words (" .. before
+       .. " sentences before)", function()
+      local parts = {}
+      for k = 1, before do
+        parts[k] = ("Officials in Geneva met Lena Berg%d on day %d."):format(k, k)
+      end
+      parts[#parts + 1] = "The collapse of the Soviet Union changed everything, Mira Holt said."
+      local r = news.extract(table.concat(parts, " "))
+      local org = entity_of(r, "Soviet Union", "ORG")
+      assert.is_not_nil(org)
+      assert.same({ "Soviet Union" }, mention_texts(org))
+      assert.is_nil(entity_of(r, "Soviet Union", "LOC"))
+    end)
+  end
+end)
+
 describe("news coreference (people)", function()
   -- An article naming `n` people, each by full name and then by surname,
   -- with two sharing a surname: each surname joins the nearest full name.
