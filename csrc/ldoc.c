@@ -667,9 +667,18 @@ static const luaL_Reg doc_meta[] = {
 static int l_fold (lua_State *L) {
   static const char *const names[] = { "lower", "norm", "shape", NULL };
   static const int forms[] = { GL_FORM_LOWER, GL_FORM_NORM, FORM_SHAPE };
-  size_t n;
+  size_t n, i;
   const char *s = luaL_checklstring(L, 1, &n);
   int f = luaL_checkoption(L, 2, NULL, names);
+  if (forms[f] != FORM_SHAPE) {         /* ASCII without capitals folds to itself */
+    for (i = 0; i < n && (unsigned char)s[i] < 0x80 && !(s[i] >= 'A' && s[i] <= 'Z') &&
+                !(s[i] == '`' && forms[f] == GL_FORM_NORM); i++)   /* norm: ` is ' */
+      continue;
+    if (i == n) {
+      lua_settop(L, 1);                 /* word lists are mostly such words */
+      return 1;
+    }
+  }
   push_folded(L, (const unsigned char *)s, n, forms[f]);
   return 1;
 }

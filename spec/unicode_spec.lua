@@ -34,3 +34,25 @@ describe("Unicode data", function()
     assert.equal("word", select(3, doc:token(1)))
   end)
 end)
+
+describe("core.fold", function()
+  local core = require "glean.core"
+
+  it("folds ASCII as string.lower does, ` to ' in the norm form", function()
+    math.randomseed(11)
+    for _ = 1, 2000 do
+      local t = {}
+      for j = 1, math.random(0, 10) do t[j] = string.char(math.random(0, 127)) end
+      local s = table.concat(t)
+      assert.equal(s:lower(), core.fold(s, "lower"))
+      assert.equal((s:lower():gsub("`", "'")), core.fold(s, "norm"))
+    end
+  end)
+
+  it("folds case and, in the norm form, accents beyond ASCII", function()
+    assert.equal("élysée", core.fold("ÉLYSÉE", "lower"))
+    assert.equal("elysee", core.fold("Élysée", "norm"))
+    assert.equal("strasse", core.fold("Straße", "lower"))
+    assert.equal("Xxxxx", core.fold("Paris", "shape"))
+  end)
+end)
