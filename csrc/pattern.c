@@ -329,6 +329,33 @@ static int cmp_u64 (const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Sorts a[0 .. n-1] increasingly: a radix sort by bytes, skipping the
+** bytes all keys share, with a scratch array from p's allocator; qsort
+** when there is no memory for it. (A program's set strings are a few
+** hundred thousand keys with three or four varying bytes: qsort was most
+** of a big program's compile.) */
+static void sort_u64 (const gl_Prog *p, uint64_t *a, size_t n) {
+  uint64_t *tmp, *src = a, *dst, diff = 0;
+  size_t count[256], i;
+  int shift;
+  if (n < 64) { qsort(a, n, 8, cmp_u64); return; }
+  tmp = (uint64_t *)p->alloc(p->ud, NULL, 0, n * 8);
+  if (tmp == NULL) { qsort(a, n, 8, cmp_u64); return; }
+  dst = tmp;
+  for (i = 1; i < n; i++) diff |= a[i] ^ a[0];
+  for (shift = 0; shift < 64; shift += 8) {
+    size_t sum = 0;
+    if (((diff >> shift) & 0xFF) == 0) continue;
+    memset(count, 0, sizeof(count));
+    for (i = 0; i < n; i++) count[(src[i] >> shift) & 0xFF]++;
+    for (i = 0; i < 256; i++) { size_t c = count[i]; count[i] = sum; sum += c; }
+    for (i = 0; i < n; i++) dst[count[(src[i] >> shift) & 0xFF]++] = src[i];
+    { uint64_t *t = src; src = dst; dst = t; }
+  }
+  if (src != a) memcpy(a, src, n * 8);
+  p->alloc(p->ud, tmp, n * 8, 0);
+}
+
 static const unsigned char *str_of (const gl_Prog *p, uint32_t id, size_t *len) {
   *len = p->str_offs[id + 1] - p->str_offs[id];
   return p->str_pool + p->str_offs[id];
@@ -495,7 +522,7 @@ static int build_dispatch (Finish *f) {
   for (i = 0, j = 0; i < p->nset_slots; i++)
     if (p->set_slots[2 * i])
       f->byset[j++] = (uint64_t)(p->set_slots[2 * i] - 1) << 32 | p->set_slots[2 * i + 1];
-  if (f->nbyset) qsort(f->byset, f->nbyset, 8, cmp_u64);
+  if (f->nbyset) sort_u64(p, f->byset, f->nbyset);
   /* each start: keyed, in a group, or a SPAN start */
   for (i = 0; i < p->nstarts; i++) {
     const gl_PInst *ins = &p->code[p->starts[i].pc];
