@@ -315,29 +315,63 @@ local function propagate(mentions, found, taken)
   elseif next(wanted) == nil then
     return
   end
-  -- each is searched for in the text, not token by token; a token found
-  -- takes the mark of no other (its lower case is the word's), so the
-  -- marks the rules' mentions made are the ones read
-  local added
+  -- an ASCII word is searched for in the text (in ASCII lower case), not
+  -- token by token; a word beyond ASCII, whose capitals string.lower
+  -- leaves ("Öztürk"), among the tokens that hold a byte beyond ASCII (as
+  -- any token whose lower case is that word does), by their lower case.
+  -- A token found takes the mark of no other (its lower case is the
+  -- word's), so the marks the rules' mentions made are the ones read.
+  local added, wide
   taken = taken or marks(mentions, found)
-  local lowered = cur_src:lower()
+  local lowered
   local locate = doc_locate
   for word, label in pairs(wanted) do
+    if find(word, "[\128-\255]") then
+      wide = wide or {}
+      wide[word] = label
+    else
+      lowered = lowered or cur_src:lower()
+      local pos = 1
+      while true do
+        local s, e = find(lowered, word, pos, true)
+        if not s then break end
+        pos = e + 1
+        local i, last, exact = locate(cur_doc, s, e)
+        if exact and i == last then
+          local outer = taken[i]
+          if (not outer or (outer == "ORG+PERSON" and label == "PERSON"))
+             and lower(i) == word and is_cased_name(i) then
+            local start, stop = token_of(cur_doc, i)
+            local span = { first = i, last = i, start = start, stop = stop,
+                           text = sub(cur_src, start, stop), attrs = {}, rule = "coref" }
+            added = added or {}
+            added[#added + 1] = new_mention(span, label, outer ~= nil)
+          end
+        end
+      end
+    end
+  end
+  if wide then
     local pos = 1
     while true do
-      local s, e = find(lowered, word, pos, true)
+      local s = find(cur_src, "[\128-\255]", pos)
       if not s then break end
-      pos = e + 1
-      local i, last, exact = locate(cur_doc, s, e)
-      if exact and i == last then
-        local outer = taken[i]
-        if (not outer or (outer == "ORG+PERSON" and label == "PERSON"))
-           and lower(i) == word and is_cased_name(i) then
-          local start, stop = token_of(cur_doc, i)
-          local span = { first = i, last = i, start = start, stop = stop,
-                         text = sub(cur_src, start, stop), attrs = {}, rule = "coref" }
-          added = added or {}
-          added[#added + 1] = new_mention(span, label, outer ~= nil)
+      local i = locate(cur_doc, s, s)
+      if not i then
+        pos = s + 1
+      else
+        local start, stop, kind = token_of(cur_doc, i)
+        pos = stop + 1
+        local label = not SKIP_KINDS[kind] and wide[lower(i)]
+        if label then
+          local outer = taken[i]
+          if (not outer or (outer == "ORG+PERSON" and label == "PERSON"))
+             and is_cased_name(i) then
+            local span = { first = i, last = i, start = start, stop = stop,
+                           text = sub(cur_src, start, stop), attrs = {}, rule = "coref" }
+            added = added or {}
+            added[#added + 1] = new_mention(span, label, outer ~= nil)
+          end
         end
       end
     end
@@ -749,7 +783,7 @@ local function group(mentions)
   -- the group's number, negated, in its index). A parent is an earlier
   -- mention, which by then points at its root: each mention is made to
   -- point at its own, so no path is walked twice.
-  local groups, ng = {}, 0
+  local groups, ng, doubled = {}, 0, nil
   for i = 1, nm do
     local m = mentions[i]
     local root = parent[i]
@@ -762,11 +796,36 @@ local function group(mentions)
       groups[ng] = { m }
       m.index = -ng
     else
-      local members = groups[-mentions[root].index]
-      members[#members + 1] = m
+      local g = -mentions[root].index
+      local members = groups[g]
+      local n = #members
+      -- two mentions over the same tokens (two lexicon readings of a
+      -- place): the group is marked, to list the span once (mentions in
+      -- text order: the same tokens come one after the other)
+      local prev = members[n]
+      if prev.first == m.first and prev.last == m.last then
+        doubled = doubled or {}
+        doubled[g] = true
+      end
+      members[n + 1] = m
     end
   end
-  return groups, alias_pairs
+  return groups, alias_pairs, doubled
+end
+
+-- An entity's mentions (in text order), each span listed once: of two
+-- over the same tokens, the first. (The entity's label, name and spans
+-- are read from all of them, as before.)
+local function distinct(members)
+  local out, n = { members[1] }, 1
+  for j = 2, #members do
+    local m, prev = members[j], out[n]
+    if m.first ~= prev.first or m.last ~= prev.last then
+      n = n + 1
+      out[n] = m
+    end
+  end
+  return out
 end
 
 --- Groups the entity mentions of a Doc into entities.
@@ -788,7 +847,7 @@ function M.entities(doc, opts)
   local mentions, found, taken, tied = collect(opts and opts.is_mention or is_mention_default)
   propagate(mentions, found, taken)
   if tied or #mentions > found then mentions = in_order(mentions, #doc + 1) end
-  local groups, alias_pairs = group(mentions)
+  local groups, alias_pairs, doubled = group(mentions)
   -- entities, in order of first mention
   local entities, of_span = groups, {}
   for n = 1, #groups do
@@ -815,6 +874,7 @@ function M.entities(doc, opts)
                 attrs = title and { title = title } or {}, aliases = {}, roles = {},
                 name = canonical(members) }
     for j = 1, #members do of_span[members[j].span] = e end
+    if doubled and doubled[n] then e.mentions = distinct(members) end
     entities[n] = e
   end
   -- aliases: the other names an alias link gave the entity
