@@ -32,6 +32,32 @@ describe("news coreference (found again)", function()
     assert.same({ "Emily Brontë", "Brontë", "Brontë" }, mention_texts(bronte))
   end)
 
+  it("finds a surname that starts with a capital beyond ASCII, as an ASCII one", function()
+    -- (mid-sentence, where only the names found before can find them)
+    local pairs_ = {
+      { "Émile Éluard wrote the letter on Tuesday. Critics praised Éluard on Friday.",
+        "Emile Eluard wrote the letter on Tuesday. Critics praised Eluard on Friday.",
+        "Émile Éluard", "Éluard", "Emile Eluard" },
+      { "Ivana Ільченко chaired the panel. Reporters asked Ільченко about the budget.",
+        "Ivana Ilchenko chaired the panel. Reporters asked Ilchenko about the budget.",
+        "Ivana Ільченко", "Ільченко", "Ivana Ilchenko" },
+    }
+    for _, p in ipairs(pairs_) do
+      local wide, ascii = news.extract(p[1]), news.extract(p[2])
+      local e = entity_of(wide, p[3], "PERSON")
+      assert.same({ p[3], p[4] }, mention_texts(e))
+      assert.equal(#entity_of(ascii, p[5], "PERSON").mentions, #e.mentions)
+      assert.equal(#ascii.entities, #wide.entities)
+    end
+  end)
+
+  it("finds a surname beyond ASCII again in title case and in capitals", function()
+    local r = news.extract("Zoë Ångström opened the hall. Guests thanked Ångström, "
+      .. "and a sign said ÅNGSTRÖM.")
+    assert.same({ "Zoë Ångström", "Ångström", "ÅNGSTRÖM" },
+                mention_texts(entity_of(r, "Zoë Ångström", "PERSON")))
+  end)
+
   it("does not take a surname written in small letters", function()
     local r = news.extract("Hanna Vikt spoke first. The vikt was a local cake.")
     assert.same({ "Hanna Vikt" }, mention_texts(entity_of(r, "Hanna Vikt", "PERSON")))
@@ -56,6 +82,58 @@ describe("news coreference (nested places)", function()
       assert.is_nil(entity_of(r, "Soviet Union", "LOC"))
     end)
   end
+end)
+
+describe("news coreference (distinct mentions)", function()
+  -- Two lexicon readings of a place over the same tokens are one mention.
+  local function assert_distinct(r)
+    for _, e in ipairs(r.entities) do
+      local seen = {}
+      for _, m in ipairs(e.mentions) do
+        local at = m.start .. ":" .. m.stop
+        assert.is_nil(seen[at], e.name .. " lists " .. m.text .. " twice")
+        seen[at] = true
+      end
+    end
+  end
+
+  it("lists a place inside an organisation's name once", function()
+    local r = news.extract("The Swedish embassy in Istanbul reopened on Friday.")
+    assert_distinct(r)
+    assert.same({ "Istanbul" }, mention_texts(entity_of(r, "Istanbul", "LOC")))
+    assert.same({ "Swedish embassy in Istanbul" },
+                mention_texts(entity_of(r, "Swedish embassy in Istanbul", "ORG")))
+  end)
+
+  it("keeps the place's other mentions", function()
+    local text = "The Swedish embassy in Istanbul reopened on Friday, a clerk "
+      .. "at the embassy in Istanbul said. Istanbul was calm."
+    local r = news.extract(text)
+    assert_distinct(r)
+    local e = entity_of(r, "Istanbul", "LOC")
+    local starts = {}
+    for _, m in ipairs(e.mentions) do starts[#starts + 1] = m.start end
+    local expected, pos = {}, 1
+    while true do
+      local s = text:find("Istanbul", pos, true)
+      if not s then break end
+      expected[#expected + 1] = s
+      pos = s + 1
+    end
+    assert.same(expected, starts)
+  end)
+end)
+
+describe("news report (distinct mentions of a described speaker)", function()
+  it("lists a description that speaks two quotations once", function()
+    local r = news.extract('"The harbour will stay shut until spring," said the harbour '
+      .. 'master. "Nobody expected a storm this late."')
+    assert.equal(2, #r.quotes)
+    local e = entity_of(r, "the harbour master", "PERSON")
+    assert.same({ "the harbour master" }, mention_texts(e))
+    assert.equal(e.id, r.quotes[1].speaker)
+    assert.equal(e.id, r.quotes[2].speaker)
+  end)
 end)
 
 describe("news coreference (people)", function()

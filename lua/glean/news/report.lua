@@ -163,7 +163,13 @@ local function quotes_of(quote_spans, entities, of_span, speaker_of, antecedent_
         entities[#entities + 1] = e
         described[key] = e
       end
-      e.mentions[#e.mentions + 1] = { span = sp }
+      -- (a span once: one description may speak several quotations)
+      local mentions, listed = e.mentions, false
+      for j = 1, #mentions do
+        local s = mentions[j].span
+        if s.start == sp.start and s.stop == sp.stop then listed = true; break end
+      end
+      if not listed then mentions[#mentions + 1] = { span = sp } end
     end
     if e then item.speaker = e.id end
     out[#out + 1] = item
