@@ -4,22 +4,8 @@
 -- these specs.
 local news = require "glean.news"
 
-local function entity_of(report, text, label)
-  for _, e in ipairs(report.entities) do
-    if not label or e.label == label then
-      for _, m in ipairs(e.mentions) do
-        if m.text == text then return e end
-      end
-    end
-  end
-  return nil
-end
-
-local function mention_texts(e)
-  local out = {}
-  for _, m in ipairs(e.mentions) do out[#out + 1] = m.text end
-  return out
-end
+local support = require "support"
+local entity_of, mention_texts = support.entity_of, support.mention_texts
 
 describe("news coreference (found again)", function()
   it("finds a surname again in title case and in capitals, ASCII or not", function()

@@ -12,23 +12,7 @@ local function extract(text, opts)
   return news.extract(text, opts)
 end
 
--- The entity with a mention covering exactly this text.
-local function entity_of(report, text, label)
-  for _, e in ipairs(report.entities) do
-    if not label or e.label == label then
-      for _, m in ipairs(e.mentions) do
-        if m.text == text then return e end
-      end
-    end
-  end
-  return nil
-end
-
-local function mention_texts(e)
-  local out = {}
-  for _, m in ipairs(e.mentions) do out[#out + 1] = m.text end
-  return out
-end
+local entity_of, mention_texts = support.entity_of, support.mention_texts
 
 local function names(report, label)
   local out = {}

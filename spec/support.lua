@@ -101,4 +101,24 @@ function M.runtime()
   return "lua" .. _VERSION:match("%d+%.%d+")
 end
 
+--- The entity of a news report with a mention of exactly this text (and
+-- this label, if given), or nil.
+function M.entity_of(report, text, label)
+  for _, e in ipairs(report.entities) do
+    if not label or e.label == label then
+      for _, m in ipairs(e.mentions) do
+        if m.text == text then return e end
+      end
+    end
+  end
+  return nil
+end
+
+--- The texts of an entity's mentions, in order.
+function M.mention_texts(e)
+  local out = {}
+  for _, m in ipairs(e.mentions) do out[#out + 1] = m.text end
+  return out
+end
+
 return M

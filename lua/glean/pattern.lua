@@ -724,62 +724,54 @@ local function requirement(p)
   return nil
 end
 
--- The labels one of which a span of the text must have for a match of a
--- predicate (T.label) or pattern (T.span) to exist, as label ids; nil when
--- none is needed. The machine skips a rule over a text with no span of
--- those labels: the later phases of a cascade wait for spans of the
--- earlier ones ("X said" after a QUOTE), which most texts lack.
-local function union(lists)
+-- Requirements of the parts of a sequence (or conjunction): any one of
+-- them holds, the shortest list is kept. Of an alternation (or
+-- disjunction): all must, their union, or none when a part has none.
+local function any_of(parts, requirement_of)
+  local best
+  for _, x in ipairs(parts) do
+    local l = requirement_of(x)
+    if l and (not best or #l < #best) then best = l end
+  end
+  return best
+end
+
+local function all_of(parts, requirement_of)
   local out, seen = {}, {}
-  for _, list in ipairs(lists) do
-    for _, id in ipairs(list) do
+  for _, x in ipairs(parts) do
+    local l = requirement_of(x)
+    if not l then return nil end
+    for _, id in ipairs(l) do
       if not seen[id] then seen[id] = true; out[#out + 1] = id end
     end
   end
   return out
 end
 
+-- The labels one of which a span of the text must have for a match of a
+-- predicate (T.label) or pattern (T.span) to exist, as label ids; nil when
+-- none is needed. The machine skips a rule over a text with no span of
+-- those labels: the later phases of a cascade wait for spans of the
+-- earlier ones ("X said" after a QUOTE), which most texts lack.
 function Compiler:pred_labels(s)
   local op = s.op
+  local function of(x) return self:pred_labels(x) end
   if op == "label" then
     return { s.attrs and self:filter_id(s.label, s.keys, s.attrs) or self:label_id(s.label) }
-  elseif op == "and" then
-    local best
-    for _, x in ipairs(s.list) do
-      local l = self:pred_labels(x)
-      if l and (not best or #l < #best) then best = l end
-    end
-    return best
-  elseif op == "or" then
-    local lists = {}
-    for i, x in ipairs(s.list) do
-      lists[i] = self:pred_labels(x)
-      if not lists[i] then return nil end
-    end
-    return union(lists)
+  elseif op == "and" then return any_of(s.list, of)
+  elseif op == "or" then return all_of(s.list, of)
   end
   return nil
 end
 
 function Compiler:label_requirement(p)
   local tag = p.tag
+  local function of(x) return self:label_requirement(x) end
   if tag == "pred" then return self:pred_labels(p.pred)
   elseif tag == "span" then
     return { p.attrs and self:filter_id(p.label, p.keys, p.attrs) or self:label_id(p.label) }
-  elseif tag == "seq" then
-    local best
-    for _, part in ipairs(chain(p, "seq")) do
-      local l = self:label_requirement(part)
-      if l and (not best or #l < #best) then best = l end
-    end
-    return best
-  elseif tag == "alt" then
-    local lists = {}
-    for i, part in ipairs(chain(p, "alt")) do
-      lists[i] = self:label_requirement(part)
-      if not lists[i] then return nil end
-    end
-    return union(lists)
+  elseif tag == "seq" then return any_of(chain(p, "seq"), of)
+  elseif tag == "alt" then return all_of(chain(p, "alt"), of)
   elseif tag == "rep" then
     return p.min > 0 and self:label_requirement(p[1]) or nil
   elseif tag == "cap" then

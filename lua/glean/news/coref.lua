@@ -323,6 +323,18 @@ local function propagate(mentions, found, taken)
   -- word's), so the marks the rules' mentions made are the ones read.
   local added, wide
   taken = taken or marks(mentions, found)
+  -- token i (bytes start..stop) is the word found again: a mention of its
+  -- own unless a mention of the rules covers it (a PERSON inside an ORG's
+  -- words, "ORG+PERSON", may be one)
+  local function add_found(i, start, stop, label)
+    local outer = taken[i]
+    if (not outer or (outer == "ORG+PERSON" and label == "PERSON")) and is_cased_name(i) then
+      local span = { first = i, last = i, start = start, stop = stop,
+                     text = sub(cur_src, start, stop), attrs = {}, rule = "coref" }
+      added = added or {}
+      added[#added + 1] = new_mention(span, label, outer ~= nil)
+    end
+  end
   local lowered
   local locate = doc_locate
   for word, label in pairs(wanted) do
@@ -337,16 +349,9 @@ local function propagate(mentions, found, taken)
         if not s then break end
         pos = e + 1
         local i, last, exact = locate(cur_doc, s, e)
-        if exact and i == last then
-          local outer = taken[i]
-          if (not outer or (outer == "ORG+PERSON" and label == "PERSON"))
-             and lower(i) == word and is_cased_name(i) then
-            local start, stop = token_of(cur_doc, i)
-            local span = { first = i, last = i, start = start, stop = stop,
-                           text = sub(cur_src, start, stop), attrs = {}, rule = "coref" }
-            added = added or {}
-            added[#added + 1] = new_mention(span, label, outer ~= nil)
-          end
+        if exact and i == last and lower(i) == word then
+          local start, stop = token_of(cur_doc, i)
+          add_found(i, start, stop, label)
         end
       end
     end
@@ -363,16 +368,7 @@ local function propagate(mentions, found, taken)
         local start, stop, kind = token_of(cur_doc, i)
         pos = stop + 1
         local label = not SKIP_KINDS[kind] and wide[lower(i)]
-        if label then
-          local outer = taken[i]
-          if (not outer or (outer == "ORG+PERSON" and label == "PERSON"))
-             and is_cased_name(i) then
-            local span = { first = i, last = i, start = start, stop = stop,
-                           text = sub(cur_src, start, stop), attrs = {}, rule = "coref" }
-            added = added or {}
-            added[#added + 1] = new_mention(span, label, outer ~= nil)
-          end
-        end
+        if label then add_found(i, start, stop, label) end
       end
     end
   end
