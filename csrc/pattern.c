@@ -1462,20 +1462,25 @@ static void start_rules (gl_PRun *r, size_t t, uint32_t combo, uint32_t stamp, u
   }
 }
 
+/* Does the text (r->label_on) have a span of one of the labels rule i
+** requires? (Yes when it requires none.) */
+static int labels_met (const gl_PRun *r, size_t i) {
+  const gl_Prog *p = r->prog;
+  uint32_t k, hi;
+  if (p->lreq_lo == NULL || p->lreq_lo[i] == p->lreq_lo[i + 1]) return 1;
+  for (k = p->lreq_lo[i], hi = p->lreq_lo[i + 1]; k < hi; k++)
+    if (r->label_on[p->lreq[k]]) return 1;
+  return 0;
+}
+
 /* Marks the labels of the text's spans, and tells whether they leave any
-** rule to run: a rule with label requirements needs a span of one of
-** them. */
+** rule to run. */
 static int mark_labels (gl_PRun *r) {
   const gl_Prog *p = r->prog;
   size_t i;
   memset(r->label_on, 0, p->nlabels + 1);
   for (i = 0; i < r->nspans; i++) r->label_on[r->by_first[i].label] = 1;
-  if (p->lreq_lo == NULL) return 1;
-  for (i = 0; i < p->nrules; i++) {
-    uint32_t k, hi = p->lreq_lo[i + 1];
-    if (p->lreq_lo[i] == hi) return 1;
-    for (k = p->lreq_lo[i]; k < hi; k++) if (r->label_on[p->lreq[k]]) return 1;
-  }
+  for (i = 0; i < p->nrules; i++) if (labels_met(r, i)) return 1;
   return 0;
 }
 
@@ -1515,14 +1520,8 @@ static int find_keys (gl_PRun *r) {
       for (j = 0; j < key->rn; j++) r->active[p->rdisp[key->rlo + j]] = 1;
     }
   }
-  if (p->lreq_lo) {                     /* label requirements */
-    for (j = 0; j < p->nrules; j++) {
-      uint32_t k, hi = p->lreq_lo[j + 1];
-      if (!r->active[j] || p->lreq_lo[j] == hi) continue;
-      for (k = p->lreq_lo[j]; k < hi && !r->label_on[p->lreq[k]]; k++) continue;
-      if (k == hi) r->active[j] = 0;
-    }
-  }
+  for (j = 0; j < p->nrules; j++)       /* label requirements */
+    if (r->active[j] && !labels_met(r, j)) r->active[j] = 0;
   for (j = 0; j < p->nrules && !r->active[j]; j++) continue;
   if (j == p->nrules) return 0;
   for (j = 0; j < p->nguards; j++) {    /* a guard is on if one of its rules is */

@@ -508,6 +508,12 @@ function Compiler:filter_id(label, keys, attrs)
   return id
 end
 
+-- The label id a T.label predicate or T.span pattern (x) looks for: its
+-- label's, or with attributes the synthetic label of that filter.
+function Compiler:label_of(x)
+  return x.attrs and self:filter_id(x.label, x.keys, x.attrs) or self:label_id(x.label)
+end
+
 -- The key of a set's list, made once per list for all compilers: the
 -- bundled news rules share a list of 64,000 words among their phases.
 -- (A predicate's list is its own, made by `strings`, and never changes.)
@@ -554,7 +560,7 @@ function Compiler:new_pred_id(s)
   elseif op == "flags" then t, a, b = PR.FLAGS, s.mask, s.value
   elseif op == "label" then
     t, b = PR.LABEL, 0
-    a = s.attrs and self:filter_id(s.label, s.keys, s.attrs) or self:label_id(s.label)
+    a = self:label_of(s)
   elseif op == "extern" then
     local f = s.fn or s.lpeg
     a = self.extern_ids[f]
@@ -615,7 +621,7 @@ function Compiler:gen(p, fwd, caps)
   local tag = p.tag
   if tag == "pred" then self:emit(OP.PRED, self:pred_id(p.pred))
   elseif tag == "span" then
-    local id = p.attrs and self:filter_id(p.label, p.keys, p.attrs) or self:label_id(p.label)
+    local id = self:label_of(p)
     self:emit(OP.SPAN, id)
   elseif tag == "sos" then self:emit(OP.SOS)
   elseif tag == "eos" then self:emit(OP.EOS)
@@ -757,7 +763,7 @@ function Compiler:pred_labels(s)
   local op = s.op
   local function of(x) return self:pred_labels(x) end
   if op == "label" then
-    return { s.attrs and self:filter_id(s.label, s.keys, s.attrs) or self:label_id(s.label) }
+    return { self:label_of(s) }
   elseif op == "and" then return any_of(s.list, of)
   elseif op == "or" then return all_of(s.list, of)
   end
@@ -769,7 +775,7 @@ function Compiler:label_requirement(p)
   local function of(x) return self:label_requirement(x) end
   if tag == "pred" then return self:pred_labels(p.pred)
   elseif tag == "span" then
-    return { p.attrs and self:filter_id(p.label, p.keys, p.attrs) or self:label_id(p.label) }
+    return { self:label_of(p) }
   elseif tag == "seq" then return any_of(chain(p, "seq"), of)
   elseif tag == "alt" then return all_of(chain(p, "alt"), of)
   elseif tag == "rep" then
@@ -812,7 +818,7 @@ function Compiler:key(p)
   local tag = p.tag
   if tag == "pred" then return "p" .. self:pred_id(p.pred)
   elseif tag == "span" then
-    return "s" .. (p.attrs and self:filter_id(p.label, p.keys, p.attrs) or self:label_id(p.label))
+    return "s" .. self:label_of(p)
   elseif tag == "sos" then return "S"
   elseif tag == "eos" then return "E"
   elseif tag == "cap" then return self:key(p[1])
