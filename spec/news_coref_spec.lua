@@ -44,6 +44,29 @@ describe("news coreference (found again)", function()
                 mention_texts(entity_of(r, "Zoë Ångström", "PERSON")))
   end)
 
+  it("finds surnames again in a text naming many people, as in a short one", function()
+    -- (past some 40 names the tokens are read once rather than the text
+    -- searched once per name)
+    local parts, names = {}, {}
+    for k = 1, 50 do
+      names[k] = "Holt" .. string.char(97 + k % 26, 97 + math.floor(k / 26) % 26)
+      parts[#parts + 1] = ("Dr Anna %s opened hall %d."):format(names[k], k)
+    end
+    parts[#parts + 1] = "Zoë Ångström opened the last hall."
+    for k = 1, 50 do parts[#parts + 1] = ("Guests thanked %s warmly."):format(names[k]) end
+    parts[#parts + 1] = "A sign said ÅNGSTRÖM. The holtab was a local cake."
+    local r = news.extract(table.concat(parts, " "))
+    for k = 1, 50 do
+      assert.same({ "Anna " .. names[k], names[k] },
+                  mention_texts(entity_of(r, "Anna " .. names[k], "PERSON")))
+    end
+    assert.same({ "Zoë Ångström", "ÅNGSTRÖM" },
+                mention_texts(entity_of(r, "Zoë Ångström", "PERSON")))
+    local short = news.extract("Dr Anna Holtab opened hall 1. Guests thanked Holtab warmly.")
+    assert.same({ "Anna Holtab", "Holtab" },
+                mention_texts(entity_of(short, "Anna Holtab", "PERSON")))
+  end)
+
   it("does not take a surname written in small letters", function()
     local r = news.extract("Hanna Vikt spoke first. The vikt was a local cake.")
     assert.same({ "Hanna Vikt" }, mention_texts(entity_of(r, "Hanna Vikt", "PERSON")))

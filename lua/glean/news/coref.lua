@@ -76,6 +76,9 @@ local WEAK = { loc_preposition = true, org_acronym = true, person_capitalised = 
 local cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, views
 
 local SKIP_KINDS = { punct = true, space = true, newline = true }
+-- propagate: up to this many words are searched for in the text, one
+-- search each; more, and the tokens are read once instead
+local TEXT_SEARCHES = 40
 -- kinds whose tokens have no letter (never is_alpha)
 local NO_LETTERS = { punct = true, space = true, newline = true, number = true }
 
@@ -166,6 +169,12 @@ end
 
 local NO_WORDS = {}
 
+-- Mentions are numbered as they are made (`made`): two over the same
+-- tokens keep that order wherever mentions are sorted. (table.sort leaves
+-- the order of ties to chance: Lua 5.4 picks a random pivot in a long
+-- array, and a long text's report came out one way or another.)
+local made = 0
+
 -- A mention: `span`, `label`, `first`, `last`, `nested`; `words` (the
 -- token indices of its words) and `key` (its normalised words; left to
 -- key_of for a name of people, which needs none), read in one pass over
@@ -202,8 +211,9 @@ local function new_mention(span, label, nested)
     end
     key = keyed and key_from_parts(n) or false
   end
+  made = made + 1
   return { span = span, label = label, first = first, last = last, nested = nested,
-           words = words, key = key, index = 0 }
+           words = words, key = key, index = 0, made = made }
 end
 
 -- What the rules' mentions (the first `n` of `mentions`, in text order)
@@ -335,23 +345,46 @@ local function propagate(mentions, found, taken)
       added[#added + 1] = new_mention(span, label, outer ~= nil)
     end
   end
-  local lowered
   local locate = doc_locate
+  local nascii = 0
   for word, label in pairs(wanted) do
     if find(word, "[\128-\255]") then
       wide = wide or {}
       wide[word] = label
     else
-      lowered = lowered or cur_src:lower()
-      local pos = 1
-      while true do
-        local s, e = find(lowered, word, pos, true)
-        if not s then break end
-        pos = e + 1
-        local i, last, exact = locate(cur_doc, s, e)
-        if exact and i == last and lower(i) == word then
-          local start, stop = token_of(cur_doc, i)
+      nascii = nascii + 1
+    end
+  end
+  if nascii > TEXT_SEARCHES then
+    -- many words (a long text): one pass over the tokens, since a search
+    -- of the whole text per word grows with the text's square
+    for i = 1, #cur_doc do
+      local start, stop, kind = token_of(cur_doc, i)
+      if not SKIP_KINDS[kind] then
+        local l = lower(i)
+        local label = wanted[l]
+        -- (an ASCII word is found as the text search finds it: in the
+        -- token's own bytes; a word beyond ASCII, here, not below)
+        if label and (wide and wide[l] or not find(sub(cur_src, start, stop), "[\128-\255]")) then
           add_found(i, start, stop, label)
+        end
+      end
+    end
+    wide = nil
+  elseif nascii > 0 then
+    local lowered = cur_src:lower()
+    for word, label in pairs(wanted) do
+      if not (wide and wide[word]) then
+        local pos = 1
+        while true do
+          local s, e = find(lowered, word, pos, true)
+          if not s then break end
+          pos = e + 1
+          local i, last, exact = locate(cur_doc, s, e)
+          if exact and i == last and lower(i) == word then
+            local start, stop = token_of(cur_doc, i)
+            add_found(i, start, stop, label)
+          end
         end
       end
     end
@@ -389,18 +422,17 @@ local function propagate(mentions, found, taken)
   end
 end
 
--- The mentions in text order: by first token, longer first.
+-- The mentions in text order: by first token, longer first, then as made.
 local function text_order(a, b)
   if a.first ~= b.first then return a.first < b.first end
-  return a.last > b.last
+  if a.last ~= b.last then return a.last > b.last end
+  return a.made < b.made
 end
 
 -- The mentions in text order. They come as a few runs in order (the
 -- rules' mentions, the nested ones, the ones found again), which are
--- merged, one after the other, each in one pass. When two cover the same
--- tokens, table.sort orders them as it always did; when no two do, the
--- order is a total one, which table.sort finds as well should there be
--- many runs.
+-- merged, one after the other, each in one pass; when two cover the same
+-- tokens, or there are many runs, they are sorted (text_order).
 local MAX_RUNS = 8
 local function in_order(mentions, width)
   local n = #mentions
@@ -470,14 +502,13 @@ end
 local function by_length(a, b)
   local na, nb = #a.words, #b.words
   if na ~= nb then return na > nb end
-  return a.first < b.first
+  if a.first ~= b.first then return a.first < b.first end
+  return a.made < b.made
 end
 
 -- Sorts people by_length. They come in text order: when no two start at
--- the same token (two with as many words there are an order table.sort
--- leaves to chance, so it is asked then), the order is a total one, which
--- an insertion sort finds without a call per comparison, for the few
--- people of an article.
+-- the same token, an insertion sort finds the order without a call per
+-- comparison, for the few people of an article.
 local function sort_people(list)
   local n = #list
   local plain = n <= 32
@@ -505,16 +536,53 @@ local function sort_people(list)
   end
 end
 
+-- A long list of full names in text order (by first token; at the same
+-- token, in the list's order), made once per list: in a long text one
+-- surname may have thousands of full mentions, each short mention's search
+-- a binary one then.
+local LINEAR_NEAREST = 16
+local function by_first_token(candidates)
+  local sorted = candidates.sorted
+  if sorted then return sorted end
+  sorted = {}
+  for j = 1, #candidates do sorted[j] = candidates[j] end
+  local order = {}
+  for j = 1, #candidates do order[candidates[j]] = j end
+  sort(sorted, function(a, b)
+    if a.first ~= b.first then return a.first < b.first end
+    return order[a] < order[b]
+  end)
+  candidates.sorted = sorted
+  return sorted
+end
+
 -- The nearest of the full names `candidates` to a short mention at token
 -- `at`: before it, else the first after; `best` and its distance so far.
+-- (At the same distance, the first in the list's order.)
 local function nearest(candidates, at, best, best_d)
-  if candidates then
+  if not candidates then return best, best_d end
+  local f
+  if #candidates <= LINEAR_NEAREST then
+    local fd
     for j = 1, #candidates do
-      local f = candidates[j]
-      local d = at >= f.first and (at - f.first) or (1e9 + f.first - at)
-      if not best or d < best_d then best, best_d = f, d end
+      local c = candidates[j]
+      local d = at >= c.first and (at - c.first) or (1e9 + c.first - at)
+      if not f or d < fd then f, fd = c, d end
     end
+  else
+    local sorted = by_first_token(candidates)
+    local lo, hi = 1, #sorted               -- the last one at or before `at`
+    while lo <= hi do
+      local mid = floor((lo + hi) / 2)
+      if sorted[mid].first <= at then lo = mid + 1 else hi = mid - 1 end
+    end
+    local k = hi >= 1 and hi or 1           -- else the first after
+    local first = sorted[k].first
+    while k > 1 and sorted[k - 1].first == first do k = k - 1 end
+    f = sorted[k]
   end
+  local d = at >= f.first and (at - f.first) or (1e9 + f.first - at)
+  if not best or d < best_d then return f, d end
   return best, best_d
 end
 

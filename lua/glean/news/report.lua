@@ -69,18 +69,26 @@ local quote_id = coref.numbered("Q")
 
 local PERSONAL = { he = true, she = true, him = true, her = true }
 
--- The PERSON mentions by last token (binary search: the last with last < i).
-local function by_last(a, b) return a.last < b.last end
+-- The PERSON mentions by last token (binary search: the last with last < i);
+-- at the same last token, in entity order (a total order: table.sort leaves
+-- ties to chance).
 local function person_finder(entities, n)
-  local people = {}
+  local people, order = {}, {}
   for k = 1, n do
     local e = entities[k]
     if e.label == "PERSON" then
       local mentions = e.mentions
-      for j = 1, #mentions do people[#people + 1] = mentions[j] end
+      for j = 1, #mentions do
+        local m = mentions[j]
+        people[#people + 1] = m
+        order[m] = #people
+      end
     end
   end
-  sort(people, by_last)
+  sort(people, function(a, b)
+    if a.last ~= b.last then return a.last < b.last end
+    return order[a] < order[b]
+  end)
   return function(i)
     local lo, hi = 1, #people
     while lo <= hi do
@@ -241,7 +249,10 @@ local function dates_of(date_spans, duration_spans, text, opts)
   return list, durations, ref
 end
 
-local function by_start(a, b) return a.start < b.start end
+local function by_start(a, b)
+  if a.start ~= b.start then return a.start < b.start end
+  return a.stop < b.stop
+end
 
 -- The labels of the spans the report lists besides the entities.
 local REPORTED = { QUOTE = 1, DATE = 2, DURATION = 3 }
