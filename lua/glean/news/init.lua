@@ -92,16 +92,32 @@ function helpers.mention_at(doc, first, last)
 end
 
 --- The nearest mention with one of these labels ending before token i, in
--- the same sentence or else in the one before ("Its director").
+-- the same sentence or else in the one before ("Its director"), made by an
+-- earlier phase.
 function helpers.before(doc, labels, i)
   local sentence = doc:sentence_of(i)
-  local best
-  for _, label in ipairs(labels) do
-    for _, s in ipairs(doc:spans(label)) do
-      if s.last < i and is_mention(s) and (not best or s.last > best.last) then
-        local at = doc:sentence_of(s.first)
-        if at == sentence or at == sentence - 1 then best = s end
-      end
+  local rank = {}
+  for k, label in ipairs(labels) do rank[label] = rank[label] or k end
+  -- the spans of earlier phases in text order (as find_span reads them):
+  -- the last one starting before token i, then back to the sentence
+  -- before i's (a long text's spans are not all read)
+  local all = spans_mod.annotations(doc).spans
+  local lo, hi = 1, #all
+  while lo <= hi do
+    local mid = floor((lo + hi) / 2)
+    if all[mid].first < i then lo = mid + 1 else hi = mid - 1 end
+  end
+  -- the one ending last; on a tie, of the label listed first, then the
+  -- first in text order
+  local best, best_rank
+  for k = hi, 1, -1 do
+    local s = all[k]
+    local at = doc:sentence_of(s.first)
+    if at < sentence - 1 then break end
+    local r = rank[s.label]
+    if r and s.last < i and is_mention(s) and
+       (not best or s.last > best.last or (s.last == best.last and r <= best_rank)) then
+      best, best_rank = s, r
     end
   end
   return best

@@ -1358,8 +1358,9 @@ local function opens_sentence(doc, s, q)
      and is_cap(text_of(s, doc, q.first + 1)) then
     return true
   end
-  -- right after another quote that ended a sentence
-  for k = #s.quotes, 1, -1 do
+  -- right after another quote that ended a sentence (the quotes are in
+  -- text order: those before q only)
+  for k = (s.quote_nr[q] or #s.quotes + 1) - 1, 1, -1 do
     local other = s.quotes[k]
     if other.last == p then
       local e = content_end(s, doc, other)
@@ -1497,7 +1498,7 @@ function M.resolve(m, doc, opts)
   -- no cue: a continuation of the previous quote, or a scare quote
   local words = quote_words(s, doc, q, opts.scare_words or 4)
   local prev
-  for k = #s.quotes, 1, -1 do
+  for k = (s.quote_nr[q] or #s.quotes + 1) - 1, 1, -1 do
     if s.quotes[k].last < q.first then prev = s.quotes[k]; break end
   end
   local pinfo = prev and s.info[prev]

@@ -254,9 +254,27 @@ local free_full = names_of(free, free)
 local free_name = free_full + T.all(pw, -opener, free) * (hyphen * cap) ^ -1
 local person_named = person()
 -- Is the word, somewhere in the text, followed by another capitalised one
--- (after a comma, at most: "Sears, Roebuck and Co")?
+-- (after a comma, at most: "Sears, Roebuck and Co")? Each place the word
+-- is found (a plain search) is checked; the answers are kept for the text,
+-- since a long text asks of many words, each a search of all of it.
+local longer_src, longer = nil, {}
 local function opens_longer_name(src, w)
-  return find(src, "%f[%w]" .. w:gsub("%p", "%%%0") .. ",?[ \t]+%u") ~= nil
+  if src ~= longer_src then longer_src, longer = src, {} end
+  local known = longer[w]
+  if known ~= nil then return known end
+  local pos, found = 1, false
+  while true do
+    local s, e = find(src, w, pos, true)
+    if not s then break end
+    if find(src, "^%w", s) and (s == 1 or not find(src, "^%w", s - 1))
+       and find(src, "^,?[ \t]+%u", e + 1) then
+      found = true
+      break
+    end
+    pos = s + 1
+  end
+  longer[w] = found
+  return found
 end
 local in_context = {
   -- "Oslo-based", "in Tallinn": a single unknown name after a place
