@@ -537,4 +537,75 @@ describe("Doc spans and links", function()
     doc:add_span("J", 6)
     assert.equal("I F E A D C G B H J", order())
   end)
+
+  it("span_at finds the span over exactly some tokens, as doc:spans lists them", function()
+    local doc = glean.tokenize("one two three four five six")
+    assert.is_nil(doc:span_at(2, 3))              -- no spans yet
+    local a = doc:add_span("A", 2, 3)
+    doc:add_span("B", 2, 4)
+    doc:add_span("C", 5)
+    local _ = doc:spans()                         -- A, B, C merged
+    local d = doc:add_span("D", 2, 3)             -- pending, in order
+    local e = doc:add_span("E", 1, 6)             -- pending, out of order
+    assert.equal(a, doc:span_at(2, 3))            -- the first made
+    assert.equal(d, doc:span_at(2, 3, "D"))       -- a pending one, by label
+    assert.equal(d, doc:span_at(2, 3, { "X", "D" }))
+    assert.equal(e, doc:span_at(1, 6))
+    assert.equal("B", doc:span_at(2, 4).label)
+    assert.equal("C", doc:span_at({ first = 5, last = 5 }, "C").label)   -- a range
+    assert.is_nil(doc:span_at(2, 4, "A"))         -- wrong label
+    assert.is_nil(doc:span_at(2, 2))              -- not exactly
+    assert.is_nil(doc:span_at(nil, "A"))          -- a capture that matched nothing
+    -- the same answer as a walk through doc:spans, for every range
+    local function same_as_spans()
+      for first = 1, #doc do
+        for last = first, #doc do
+          for _, label in ipairs({ false, "A", "D", "E", "F" }) do
+            local want
+            local got = doc:span_at(first, last, label or nil)   -- (before the merge)
+            for _, s in ipairs(doc:spans(label or nil)) do
+              if s.first == first and s.last == last then want = s; break end
+            end
+            assert.equal(want, got)
+          end
+        end
+      end
+    end
+    same_as_spans()                               -- pending out of order
+    local f = doc:add_span("F", 3, 4)             -- pending in order
+    doc:add_span("F", 4, 6)
+    assert.equal(f, doc:span_at(3, 4))
+    same_as_spans()
+    assert.has_error(function() doc:span_at("2", 3) end,
+                     "bad argument #2 to 'span_at' (number or range expected, got string)")
+    assert.has_error(function() doc:span_at(2) end,
+                     "bad argument #3 to 'span_at' (number expected, got nil)")
+    assert.has_error(function() doc:span_at({ first = 1 }) end,
+                     "bad argument #2 to 'span_at' (range with numbers first and last expected)")
+    assert.has_error(function() doc:span_at(2, 3, 7) end,
+                     "bad argument #4 to 'span_at' (string or table expected, got number)")
+    assert.has_error(function() doc:span_at({ first = 1, last = 1 }, 7) end,
+                     "bad argument #3 to 'span_at' (string or table expected, got number)")
+  end)
+
+  it("span_at in an action finds the spans of a capture", function()
+    local people = phase{ name = "people", rules = {
+      rule{ name = "person", label = "PERSON", pattern = T.lower"dr" * T.title },
+      rule{ name = "org", label = "ORG", pattern = T.text"Harbour" * T.text"Council" },
+    } }
+    local found = {}
+    local links = phase{ name = "links", rules = {
+      rule{ name = "member", pattern = T.C("who", T.span"PERSON") * T.lower"of"
+                                       * T.C("org", T.span"ORG"),
+            action = function(m, doc)
+              local who = doc:span_at(m.captures.who, "PERSON")
+              local org = doc:span_at(m.captures.org, "ORG")
+              found[#found + 1] = who.text .. "/" .. org.text
+              m:link(who, "member_of", org)
+            end },
+    } }
+    local doc = run({ people, links }, "Dr Lee of Harbour Council and Dr Ng of Harbour Council.")
+    assert.same({ "Dr Lee/Harbour Council", "Dr Ng/Harbour Council" }, found)
+    assert.equal(2, #doc:links("member_of"))
+  end)
 end)

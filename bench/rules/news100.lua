@@ -49,17 +49,6 @@ local CAPITAL = T.title + T.upper
 local function Cap(list) return T.all(CAPITAL, T.lower(list)) end
 local function Title(list) return T.all(T.title, T.lower(list)) end
 
--- The span of one of these labels over exactly the tokens of a capture
--- (doc:spans gives spans, captures give token ranges).
-local function span_at(doc, labels, range)
-  if not range then return nil end
-  for _, s in ipairs(doc:spans(labels)) do
-    if s.first == range.first and s.last == range.last then return s end
-    if s.first > range.first then return nil end
-  end
-  return nil
-end
-
 -- The digits of a number's text as a number: "1,750" --> 1750.
 local function tonum(s) return s and tonumber((s:gsub(",", ""))) end
 
@@ -628,8 +617,8 @@ local context = phase{ name = "context", overlap = "priority", rules = {
 -- An action linking the spans over two captures: from -kind-> to.
 local function link(from_labels, from, kind, to_labels, to)
   return function(m, doc)
-    local a = span_at(doc, from_labels, m.captures[from])
-    local b = span_at(doc, to_labels, m.captures[to])
+    local a = doc:span_at(m.captures[from], from_labels)
+    local b = doc:span_at(m.captures[to], to_labels)
     if a and b then m:link(a, kind, b) end
   end
 end
@@ -666,16 +655,16 @@ local relations = phase{ name = "relations", overlap = "all", rules = {
         pattern = T.C("long", T.span"ORG") * T.text"(" * T.C("short", T.all(T.upper, T.alpha))
                   * T.text")",
         action = function(m, doc)
-          local long = span_at(doc, "ORG", m.captures.long)
-          local short = span_at(doc, "ORG", m.captures.short)
+          local long = doc:span_at(m.captures.long, "ORG")
+          local short = doc:span_at(m.captures.short, "ORG")
                         or m:add_span("ORG", "short", { type = "acronym" })
           if long and short then m:link(short, "alias", long) end
         end },
   rule{ name = "org_ticker",                                  -- Standard Oil Co <SRD>
         pattern = T.C("org", T.span"ORG") * T.C("ticker", T.span"TICKER"),
         action = function(m, doc)
-          local org = span_at(doc, "ORG", m.captures.org)
-          local ticker = span_at(doc, "TICKER", m.captures.ticker)
+          local org = doc:span_at(m.captures.org, "ORG")
+          local ticker = doc:span_at(m.captures.ticker, "TICKER")
           if org and ticker then
             org.attrs.ticker = ticker.attrs.symbol
             m:link(org, "ticker", ticker)
@@ -688,7 +677,7 @@ local relations = phase{ name = "relations", overlap = "all", rules = {
   rule{ name = "person_age",                                  -- Mr Smith, 45,
         pattern = T.C("person", T.span"PERSON") * T.text"," * T.C("age", AGE) * T.text",",
         action = function(m, doc)
-          local p = span_at(doc, "PERSON", m.captures.person)
+          local p = doc:span_at(m.captures.person, "PERSON")
           if p then p.attrs.age = tonum(m:text("age")) end
         end },
 } }

@@ -46,11 +46,8 @@ phase{ name = "holders", rules = {
         pattern = C("person", T.span"PERSON") * T.text"," * T.lower"the" ^ -1
                   * C("role", T.span"ROLE"),
         action = function(m, doc)
-          local person, role = nil, nil
-          for _, s in ipairs(doc:spans()) do
-            if s.first == m.captures.person.first and s.label == "PERSON" then person = s end
-            if s.first == m.captures.role.first and s.label == "ROLE" then role = s end
-          end
+          local person = doc:span_at(m.captures.person, "PERSON")
+          local role = doc:span_at(m.captures.role, "ROLE")
           if person and role then m:link(person, "holds", role) end
         end },
 } }

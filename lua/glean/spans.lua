@@ -7,9 +7,10 @@
 -- kind ("alias", "role", "speaker"): `{from = span, kind = "alias", to =
 -- span, attrs = {...}}`.
 --
--- This module adds methods to every Doc: `doc:spans`, `doc:add_span`,
--- `doc:links`, `doc:link` and `doc:explain`. The annotations live beside
--- the Doc (in a weak table), so a Doc without any costs nothing.
+-- This module adds methods to every Doc: `doc:spans`, `doc:span_at`,
+-- `doc:add_span`, `doc:links`, `doc:link` and `doc:explain`. The
+-- annotations live beside the Doc (in a weak table), so a Doc without any
+-- costs nothing.
 --
 -- @module glean.spans
 -- @usage
@@ -26,6 +27,7 @@ local type, error, ipairs, pairs, tostring = type, error, ipairs, pairs, tostrin
 local getmetatable, setmetatable = getmetatable, setmetatable
 local sort, concat = table.sort, table.concat
 local format = string.format
+local floor = math.floor
 
 local M = {}
 
@@ -192,6 +194,84 @@ function methods.spans(doc, label)
   local want = {}
   for _, l in ipairs(label) do want[l] = true end
   return select_spans(all, want)
+end
+
+-- The index of the first span of the list (in text order) whose first
+-- token is `first`, or where one would go.
+local function first_at(list, first)
+  local lo, hi = 1, #list
+  while lo <= hi do
+    local mid = floor((lo + hi) / 2)
+    if list[mid].first < first then lo = mid + 1 else hi = mid - 1 end
+  end
+  return lo
+end
+
+-- The first span of list[k..] over exactly first..last with a label of want
+-- (a set; nil: any), while the spans start at first.
+local function exact_from(list, k, first, last, want)
+  for j = k, #list do
+    local s = list[j]
+    if s.first ~= first then return nil end
+    if s.last == last and (want == nil or want[s.label]) then return s end
+  end
+  return nil
+end
+
+--- The span over exactly tokens `first`..`last`, optionally of some labels
+-- only: the first in `doc:spans` order (the earliest made), or nil. A binary
+-- search, where `doc:spans` lists every span: use it in actions, which a long
+-- text calls thousands of times. `first` may be a range instead (a table
+-- with `first` and `last`, such as a match's capture), or nil (a capture
+-- that matched nothing): then nil.
+-- @function Doc:span_at
+-- @tparam int|table|nil first first token, or a range
+-- @tparam[opt] int last last token (not given with a range)
+-- @tparam[opt] string|table label a label or an array of labels
+-- @treturn table|nil the span
+-- @usage local who = doc:span_at(m.captures.who, "PERSON")
+-- @usage local s = doc:span_at(4, 6)
+function methods.span_at(doc, first, last, label)
+  check_doc(doc, "span_at")
+  local argn = 3
+  if type(first) == "table" then
+    first, last, label, argn = first.first, first.last, last, 2
+    if type(first) ~= "number" or type(last) ~= "number" then
+      error("bad argument #2 to 'span_at' (range with numbers first and last expected)", 2)
+    end
+  elseif first == nil then
+    return nil
+  elseif type(first) ~= "number" then
+    error("bad argument #2 to 'span_at' (number or range expected, got " .. type(first) .. ")", 2)
+  elseif type(last) ~= "number" then
+    error("bad argument #3 to 'span_at' (number expected, got " .. type(last) .. ")", 2)
+  end
+  local want
+  if type(label) == "string" then
+    want = { [label] = true }
+  elseif type(label) == "table" then
+    want = {}
+    for _, l in ipairs(label) do want[l] = true end
+  elseif label ~= nil then
+    error("bad argument #" .. (argn + 1) .. " to 'span_at' (string or table expected, got "
+          .. type(label) .. ")", 2)
+  end
+  local a = store[doc]
+  if not a then return nil end
+  -- the merged spans, then those made since (merging them would cost a
+  -- copy of every span, each call)
+  local list = a.spans
+  local s = exact_from(list, first_at(list, first), first, last, want)
+  if s then return s end
+  local pending = a.pending
+  if a.pending_sorted then
+    return exact_from(pending, first_at(pending, first), first, last, want)
+  end
+  for j = 1, #pending do
+    s = pending[j]
+    if s.first == first and s.last == last and (want == nil or want[s.label]) then return s end
+  end
+  return nil
 end
 
 --- Links span `from` to span `to` with a kind ("alias", "role",
