@@ -187,6 +187,7 @@ bench: deps
 	sh bench/gazetteer $(SHARED)/corpus
 	sh bench/rules.sh $(SHARED)/corpus
 	lua5.4 bench/news.lua $(SHARED)/corpus/news-1mb.txt 3
+	lua5.4 bench/long.lua $(SHARED)/corpus/news-5mb.txt
 	@$(MAKE) --no-print-directory bench-10m
 
 # A gazetteer of 10 million made-up phrases built, compiled, saved, loaded
