@@ -213,9 +213,36 @@ describe("news.pipeline's lexicon option (what the threaded host uses)", functio
                      json(pl:extract(text, { doc = "a" })))
   end)
 
+  it("knows proper names from the word list with a caller's lexicon, or its own", function()
+    local bytes = support.read_file("build/data/news.glz")
+    if not bytes then pending("no build/data/news.glz (make data)") return end
+    local lexicon = assert(gazetteer.load_string(bytes))
+    local words = assert(gazetteer.load_string(assert(support.read_file("build/data/words.glz"))))
+    local text = "Baker said the depot will open in May."
+    local function people(pl)
+      local out = {}
+      for _, e in ipairs(pl:extract(text).entities) do
+        if e.label == "PERSON" then out[#out + 1] = e.name end
+      end
+      return out
+    end
+    assert.same({ "Baker" }, people(assert(news.pipeline())))
+    assert.same({ "Baker" }, people(assert(news.pipeline{ lexicon = lexicon })))
+    assert.same({ "Baker" }, people(assert(news.pipeline{ lexicon = lexicon, words = words })))
+    -- a word list that does not know the name: not a person
+    local none = gazetteer.new()
+    none:add("Zzyzx", "PERSON")
+    assert.same({}, people(assert(news.pipeline{ lexicon = lexicon, words = none:compile() })))
+  end)
+
   it("rejects what is not a Matcher", function()
     assert.has_error(function() news.pipeline{ lexicon = "news.glz" } end,
                      "bad option 'lexicon' (Matcher expected, got string)")
+    assert.has_error(function() news.pipeline{ words = "words.glz" } end,
+                     "bad option 'words' (Matcher expected, got string)")
+    local bad, why = news.pipeline{ words = io.stdout }
+    assert.is_nil(bad)
+    assert.truthy(tostring(why):find("bad option 'words'", 1, true), tostring(why))
     local ok, err = news.pipeline{ lexicon = io.stdout }
     assert.is_nil(ok)
     assert.truthy(tostring(err):find("Matcher", 1, true), tostring(err))

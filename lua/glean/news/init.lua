@@ -18,8 +18,9 @@ local spans_mod = require "glean.spans"
 local report_mod = require "glean.news.report"
 local coref = require "glean.news.coref"
 
-local type, ipairs, pairs, pcall, error, tostring, setmetatable, require =
-      type, ipairs, pairs, pcall, error, tostring, setmetatable, require
+local type, ipairs, pairs, pcall, error, tostring, setmetatable, getmetatable, require =
+      type, ipairs, pairs, pcall, error, tostring, setmetatable, getmetatable, require
+local core = require "glean.core"
 local package, table = package, table
 local floor = math.floor
 
@@ -143,12 +144,16 @@ end
 -- Pipelines ----------------------------------------------------------------
 
 local function load_lexicon(opts)
-  local matcher, words = opts.lexicon, nil
-  if matcher == nil then
+  local matcher, words = opts.lexicon, opts.words
+  if matcher == nil or words == nil then
     local lexicon = require "glean.news.lexicon"
     local lx, err = lexicon.load(opts.data and { path = opts.data } or nil)
-    if not lx then return nil, err end
-    matcher, words = lx.news, lx.words
+    if not lx then
+      -- (a caller's news lexicon without the word list: no word is known)
+      if matcher ~= nil then return { { matcher, name = "lexicon", overlap = "all" } }, nil end
+      return nil, err
+    end
+    matcher, words = matcher or lx.news, words or lx.words
   end
   -- every reading of a phrase ("Georgia": a country, a state, a name); the
   -- word list is a token set in the rules (news.common), not a gazetteer
@@ -180,9 +185,9 @@ end
 -- news.proper(word): does the word list (the `words` gazetteer) know this
 -- capitalised word as a name ("Smith", "Trump"; not "Officials")? Asked
 -- of the few words the rules need it for; the answers are kept, per
--- gazetteer. Without the gazetteer (a pipeline given only a news lexicon,
--- `lexicon`), no word is known. (Every reading is asked for, and the
--- label checked here: a `labels` filter would cost the gazetteer an index
+-- gazetteer. Without the gazetteer (a pipeline given a news lexicon,
+-- `lexicon`, where no word list can be loaded), no word is known. (Every
+-- reading is asked for, and the label checked here: a `labels` filter would cost the gazetteer an index
 -- of its 75,000 entries by label, made on the first query.)
 local proper_of = setmetatable({}, { __mode = "k" })
 local function never() return false end
@@ -233,7 +238,9 @@ Pipeline.__index = Pipeline
 -- user rule files, run after the bundled ones), `data` (the directory of
 -- the compiled lexicons), `lexicon` (the news lexicon as a Matcher, instead
 -- of `news.glz` from `data`: say one a C host made over a buffer it shares
--- between threads, examples/embed/), `common_words` (the English words
+-- between threads, examples/embed/), `words` (the word list as a Matcher,
+-- instead of `words.glz` from `data`: the proper names it knows make "Smith
+-- said" a person), `common_words` (the English words
 -- that exist in lower case, an array, instead of the list `make data`
 -- generates, `lexicon.common_words()`; an empty one: no word is common)
 -- @return a news pipeline, or nil and a message
@@ -246,12 +253,21 @@ function M.pipeline(opts)
   if opts.lexicon ~= nil and type(opts.lexicon) ~= "userdata" then
     error("bad option 'lexicon' (Matcher expected, got " .. type(opts.lexicon) .. ")", 2)
   end
+  if opts.words ~= nil and type(opts.words) ~= "userdata" then
+    error("bad option 'words' (Matcher expected, got " .. type(opts.words) .. ")", 2)
+  end
   if opts.common_words ~= nil and type(opts.common_words) ~= "table" then
     error("bad option 'common_words' (table expected, got " .. type(opts.common_words) .. ")",
           2)
   end
   local gazetteers, words = load_lexicon(opts)
   if not gazetteers then return nil, words end
+  if words ~= nil then
+    local mt = getmetatable(words)
+    if not (mt and mt.__index == core.matcher_methods) then
+      return nil, "bad option 'words' (Matcher expected, got a " .. tostring(words) .. ")"
+    end
+  end
   for _, path in ipairs(opts.gazetteers or {}) do
     local m, gerr = user_gazetteer(path)
     if not m then return nil, path .. ": " .. tostring(gerr) end
