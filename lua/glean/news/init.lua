@@ -187,8 +187,9 @@ end
 -- of the few words the rules need it for; the answers are kept, per
 -- gazetteer. Without the gazetteer (a pipeline given a news lexicon,
 -- `lexicon`, where no word list can be loaded), no word is known. (Every
--- reading is asked for, and the label checked here: a `labels` filter would cost the gazetteer an index
--- of its 75,000 entries by label, made on the first query.)
+-- reading is asked for, and the label checked here: a `labels` filter
+-- would cost the gazetteer an index of its 75,000 entries by label, made
+-- on the first query.)
 local proper_of = setmetatable({}, { __mode = "k" })
 local function never() return false end
 local ALL = { overlap = "all" }
