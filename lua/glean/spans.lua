@@ -196,8 +196,12 @@ function methods.spans(doc, label)
   return select_spans(all, want)
 end
 
--- The index of the first span of the list (in text order) whose first
--- token is `first`, or where one would go.
+--- The index of the first span of a list in text order (by first token)
+-- that starts at token `first` or after: a binary search.
+-- @tparam {table,...} list spans in text order
+-- @tparam int first a token
+-- @treturn int an index, #list + 1 when none starts there or after
+-- @usage local k = spans.first_at(spans.annotations(doc).spans, 12)
 local function first_at(list, first)
   local lo, hi = 1, #list
   while lo <= hi do
@@ -206,6 +210,8 @@ local function first_at(list, first)
   end
   return lo
 end
+
+M.first_at = first_at
 
 -- The first span of list[k..] over exactly first..last with a label of want
 -- (a set; nil: any), while the spans start at first.

@@ -22,7 +22,6 @@ local type, ipairs, pairs, pcall, error, tostring, setmetatable, getmetatable, r
       type, ipairs, pairs, pcall, error, tostring, setmetatable, getmetatable, require
 local core = require "glean.core"
 local package, table = package, table
-local floor = math.floor
 
 local M = {}
 
@@ -45,6 +44,7 @@ end
 local helpers = {}
 
 local is_mention = coref.is_mention
+local first_at = spans_mod.first_at
 
 -- The span over exactly first..last with one of these labels (a set):
 -- a mention the rules made rather than a lexicon's span, when both are.
@@ -55,13 +55,8 @@ local is_mention = coref.is_mention
 -- made again whenever the list is a new one).
 local function find_span(doc, labels, first, last)
   local list = spans_mod.annotations(doc).spans
-  local lo, hi = 1, #list
-  while lo <= hi do
-    local mid = floor((lo + hi) / 2)
-    if list[mid].first < first then lo = mid + 1 else hi = mid - 1 end
-  end
   local found
-  for j = lo, #list do
+  for j = first_at(list, first), #list do
     local s = list[j]
     if s.first ~= first then break end
     if s.last == last and labels[s.label] then
@@ -103,11 +98,7 @@ function helpers.before(doc, labels, i)
   -- the last one starting before token i, then back to the sentence
   -- before i's (a long text's spans are not all read)
   local all = spans_mod.annotations(doc).spans
-  local lo, hi = 1, #all
-  while lo <= hi do
-    local mid = floor((lo + hi) / 2)
-    if all[mid].first < i then lo = mid + 1 else hi = mid - 1 end
-  end
+  local hi = first_at(all, i) - 1
   -- the one ending last; on a tie, of the label listed first, then the
   -- first in text order
   local best, best_rank
