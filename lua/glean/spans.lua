@@ -213,13 +213,22 @@ end
 
 M.first_at = first_at
 
--- The first span of list[k..] over exactly first..last with a label of want
--- (a set; nil: any), while the spans start at first.
+-- Is span s over exactly first..last, with the label `want` names (a
+-- string, a set of labels, or nil: any)?
+local function is_at(s, first, last, want)
+  if s.first ~= first or s.last ~= last then return false end
+  if want == nil then return true end
+  if type(want) == "string" then return s.label == want end
+  return want[s.label] == true
+end
+
+-- The first span of list[k..] that is_at first..last, while the spans
+-- start at first.
 local function exact_from(list, k, first, last, want)
   for j = k, #list do
     local s = list[j]
     if s.first ~= first then return nil end
-    if s.last == last and (want == nil or want[s.label]) then return s end
+    if is_at(s, first, last, want) then return s end
   end
   return nil
 end
@@ -252,13 +261,11 @@ function methods.span_at(doc, first, last, label)
   elseif type(last) ~= "number" then
     error("bad argument #3 to 'span_at' (number expected, got " .. type(last) .. ")", 2)
   end
-  local want
-  if type(label) == "string" then
-    want = { [label] = true }
-  elseif type(label) == "table" then
+  local want = label                   -- a label, or a set of them
+  if type(label) == "table" then
     want = {}
     for _, l in ipairs(label) do want[l] = true end
-  elseif label ~= nil then
+  elseif label ~= nil and type(label) ~= "string" then
     error("bad argument #" .. (argn + 1) .. " to 'span_at' (string or table expected, got "
           .. type(label) .. ")", 2)
   end
@@ -274,8 +281,7 @@ function methods.span_at(doc, first, last, label)
     return exact_from(pending, first_at(pending, first), first, last, want)
   end
   for j = 1, #pending do
-    s = pending[j]
-    if s.first == first and s.last == last and (want == nil or want[s.label]) then return s end
+    if is_at(pending[j], first, last, want) then return pending[j] end
   end
   return nil
 end
