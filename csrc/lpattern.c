@@ -667,6 +667,59 @@ static const char *const span_keys[] = {
 };
 enum { K_START, K_STOP, K_FIRST, K_LAST, K_LABEL, K_ATTRS, K_RULE, K_TEXT, K_COUNT };
 
+/* Pushes a new span table over tokens first..last (checked by the caller)
+** with its start, stop, first, last and text; the keys are at `keys`. */
+static void span_table (lua_State *L, const gl_LDoc *d, int keys,
+                        lua_Integer first, lua_Integer last) {
+  const gl_Token *a = &d->t.tok[first - 1], *b = &d->t.tok[last - 1];
+  int span;
+  lua_createtable(L, 0, K_COUNT);
+  span = lua_gettop(L);
+#define SET(key, push) (lua_pushvalue(L, keys + (key)), push, lua_rawset(L, span))
+  SET(K_START, lua_pushinteger(L, (lua_Integer)a->start + 1));
+  SET(K_STOP, lua_pushinteger(L, (lua_Integer)b->stop));
+  SET(K_FIRST, lua_pushinteger(L, first));
+  SET(K_LAST, lua_pushinteger(L, last));
+  SET(K_TEXT, lua_pushlstring(L, (const char *)d->text + a->start, b->stop - a->start));
+#undef SET
+}
+
+/* The attributes of the span at `span`: a copy of the table on top of the
+** stack (left there), or when that is no table, the metatable at `mt`
+** (span_mt: an empty attrs table made on first use), if not nil. */
+static void span_attrs (lua_State *L, int keys, int span, int mt) {
+  if (lua_istable(L, -1)) {
+    int from = lua_gettop(L);
+    lua_pushvalue(L, keys + K_ATTRS);
+    lua_newtable(L);
+    for (lua_pushnil(L); lua_next(L, from); ) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, -4);
+    }
+    lua_rawset(L, span);
+  }
+  else if (!lua_isnil(L, mt)) {
+    lua_pushvalue(L, mt);
+    lua_setmetatable(L, span);
+  }
+}
+
+/* The length of the pending list at idx, and the tokens of its last span
+** (the order of the spans appended after it is checked from there). */
+static size_t last_pending (lua_State *L, int idx, lua_Integer *first, lua_Integer *last) {
+  size_t np = gl_rawlen(L, idx);
+  if (np > 0) {
+    lua_rawgeti(L, idx, (int)np);
+    lua_getfield(L, -1, "first");
+    lua_getfield(L, -2, "last");
+    *first = lua_tointeger(L, -2);
+    *last = lua_tointeger(L, -1);
+    lua_pop(L, 3);
+  }
+  return np;
+}
+
 /***
 ** core.make_spans(doc, pending, cands, winners, labels, names, attrs
 ** [, span_mt]): makes the spans of the winning candidates (see core.settle)
@@ -692,15 +745,7 @@ static int l_make_spans (lua_State *L) {
   lua_settop(L, 8);
   lua_pushnil(L);                       /* 9: (nothing) */
   luaL_checkstack(L, K_COUNT + 10, "make_spans");
-  np = gl_rawlen(L, 2);
-  if (np > 0) {                         /* the last pending span, for the order */
-    lua_rawgeti(L, 2, (int)np);
-    lua_getfield(L, -1, "first");
-    lua_getfield(L, -2, "last");
-    prev_first = lua_tointeger(L, -2);
-    prev_last = lua_tointeger(L, -1);
-    lua_pop(L, 3);
-  }
+  np = last_pending(L, 2, &prev_first, &prev_last);
   nw = gl_rawlen(L, 4);
   lua_createtable(L, (int)nw, 0);                               /* 10: spans */
   keys = lua_gettop(L) + 1;
@@ -709,7 +754,6 @@ static int l_make_spans (lua_State *L) {
 #define SET(key, push) (lua_pushvalue(L, keys + (key)), push, lua_rawset(L, span))
   for (i = 1; i <= nw; i++) {
     lua_Integer w, rn, first, last;
-    const gl_Token *a, *b;
     lua_rawgeti(L, 4, (int)i);
     w = lua_tointeger(L, -1);
     lua_pop(L, 1);
@@ -729,35 +773,14 @@ static int l_make_spans (lua_State *L) {
     }
     if (first < 1 || last < first || (size_t)last > d->t.ntok)
       luaL_error(L, "candidate %d out of the Doc's tokens", (int)w);
-    a = &d->t.tok[first - 1];
-    b = &d->t.tok[last - 1];
-    lua_createtable(L, 0, K_COUNT);                             /* span */
+    span_table(L, d, keys, first, last);                        /* span */
     lua_insert(L, -2);                                          /* label on top */
     lua_pushvalue(L, keys + K_LABEL);
     lua_insert(L, -2);
     lua_rawset(L, span);
-    SET(K_START, lua_pushinteger(L, (lua_Integer)a->start + 1));
-    SET(K_STOP, lua_pushinteger(L, (lua_Integer)b->stop));
-    SET(K_FIRST, lua_pushinteger(L, first));
-    SET(K_LAST, lua_pushinteger(L, last));
-    SET(K_TEXT, lua_pushlstring(L, (const char *)d->text + a->start, b->stop - a->start));
     SET(K_RULE, lua_rawgeti(L, 6, (int)rn));
     lua_rawgeti(L, 7, (int)rn);
-    if (lua_istable(L, -1)) {           /* a copy of the rule's attributes */
-      int from = lua_gettop(L);
-      lua_pushvalue(L, keys + K_ATTRS);
-      lua_newtable(L);
-      for (lua_pushnil(L); lua_next(L, from); ) {
-        lua_pushvalue(L, -2);
-        lua_insert(L, -2);
-        lua_rawset(L, -4);
-      }
-      lua_rawset(L, span);
-    }
-    else if (!lua_isnil(L, 8)) {        /* none: made on first use (span_mt) */
-      lua_pushvalue(L, 8);
-      lua_setmetatable(L, span);
-    }
+    span_attrs(L, keys, span, 8);
     lua_pop(L, 1);
     if (np > 0 && (first < prev_first || (first == prev_first && last > prev_last)))
       in_order = 0;
@@ -771,6 +794,68 @@ static int l_make_spans (lua_State *L) {
   lua_pushboolean(L, in_order);
   lua_pushvalue(L, 10);
   return 2;
+}
+
+/***
+** core.gazetteer_spans(doc, pending, firsts, lasts, entries, labels, attrs,
+** rule [, span_mt]): makes the spans of a gazetteer's hits (Matcher:hits)
+** and appends them to pending, as core.make_spans does: hit k covers
+** tokens firsts[k]..lasts[k], its label is labels[entries[k]] and its
+** attrs a copy of attrs[entries[k]] (or, when that is no table, span_mt as
+** metatable). Hits whose entry has no label are skipped. Returns whether
+** pending stayed in text order. (One call per gazetteer and Doc: made in
+** Lua, a news article's lexicon spans were a tenth of its Lua work.)
+*/
+static int l_gazetteer_spans (lua_State *L) {
+  gl_LDoc *d = gl_doc_check(L, 1);
+  size_t np, nh, i;
+  lua_Integer prev_first = 0, prev_last = 0;
+  int in_order = 1, k, keys, span;
+  for (k = 2; k <= 7; k++) luaL_checktype(L, k, LUA_TTABLE);
+  luaL_checktype(L, 8, LUA_TSTRING);
+  lua_settop(L, 9);
+  luaL_checkstack(L, K_COUNT + 10, "gazetteer_spans");
+  np = last_pending(L, 2, &prev_first, &prev_last);
+  nh = gl_rawlen(L, 3);
+  keys = lua_gettop(L) + 1;
+  for (k = 0; k < K_COUNT; k++) lua_pushstring(L, span_keys[k]);
+  span = lua_gettop(L) + 1;
+  for (i = 1; i <= nh; i++) {
+    lua_Integer first, last, entry;
+    lua_rawgeti(L, 3, (int)i);
+    lua_rawgeti(L, 4, (int)i);
+    lua_rawgeti(L, 5, (int)i);
+    first = lua_tointeger(L, -3);
+    last = lua_tointeger(L, -2);
+    entry = lua_tointeger(L, -1);
+    lua_pop(L, 3);
+    if (first < 1 || last < first || (size_t)last > d->t.ntok)
+      luaL_error(L, "hit %d out of the Doc's tokens", (int)i);
+    lua_rawgeti(L, 6, (int)entry);
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      lua_pop(L, 1);
+      continue;
+    }
+    span_table(L, d, keys, first, last);
+    lua_insert(L, -2);
+    lua_pushvalue(L, keys + K_LABEL);
+    lua_insert(L, -2);
+    lua_rawset(L, span);
+    lua_pushvalue(L, keys + K_RULE);
+    lua_pushvalue(L, 8);
+    lua_rawset(L, span);
+    lua_rawgeti(L, 7, (int)entry);
+    span_attrs(L, keys, span, 9);
+    lua_pop(L, 1);
+    if (np > 0 && (first < prev_first || (first == prev_first && last > prev_last)))
+      in_order = 0;
+    np++;
+    prev_first = first;
+    prev_last = last;
+    lua_rawseti(L, 2, (int)np);
+  }
+  lua_pushboolean(L, in_order);
+  return 1;
 }
 
 /* --- keeping spans in text order --------------------------------------- */
@@ -1021,7 +1106,8 @@ static const luaL_Reg forms_meta[] = {
 
 static const luaL_Reg module_funcs[] = {
   { "program", l_program }, { "forms", l_forms }, { "settle", l_settle },
-  { "make_spans", l_make_spans }, { "merge_spans", l_merge_spans },
+  { "make_spans", l_make_spans },
+  { "gazetteer_spans", l_gazetteer_spans }, { "merge_spans", l_merge_spans },
   { "select_spans", l_select_spans }, { "byte_weights", l_byte_weights },
   { "scan_cost", l_scan_cost }, { NULL, NULL }
 };

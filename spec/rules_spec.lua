@@ -164,6 +164,56 @@ describe("phases", function()
     assert.has_error(function() pipeline{ gazetteers = { { m, attrs = 1 } } } end,
       "bad argument #1 to 'pipeline' (gazetteers[1].attrs must be a table)")
   end)
+
+  it("give each gazetteer span attributes of its own, in text order", function()
+    local g = glean.gazetteer()
+    g:add("MI6", { label = "ORG", country = "UK" })
+    g:add("Moore", "PERSON")
+    local m = g:compile()
+    local later = glean.gazetteer()
+    later:add("Sir", "HONORIFIC")
+    local pl = pipeline{ gazetteers = { m, { later:compile(), name = "titles" } } }
+    for _ = 1, 2 do                     -- the second run reads the kept entries
+      local doc = pl:run("MI6 and Sir Moore, MI6 and Moore")
+      assert.same({ "ORG MI6", "HONORIFIC Sir", "PERSON Moore", "ORG MI6", "PERSON Moore" },
+                  spans_of(doc))
+      local spans = doc:spans()
+      assert.same({ "gazetteer1", "titles" }, { spans[1].rule, spans[2].rule })
+      assert.same({ 1, 3, "MI6" }, { spans[1].start, spans[1].stop, spans[1].text })
+      assert.same({ 13, 17, 4, 4 }, { spans[3].start, spans[3].stop, spans[3].first, spans[3].last })
+      -- one span's attributes changed leave the other's and the entry's alone
+      spans[1].attrs.country = "changed"
+      spans[1].attrs.extra = true
+      assert.same({ country = "UK", phrase = "mi6" }, spans[4].attrs)
+      spans[3].attrs.note = 1
+      assert.same({ phrase = "moore" }, spans[5].attrs)
+      doc:close()
+    end
+  end)
+
+  it("make gazetteer spans in C with checked arguments", function()
+    local core = require "glean.core"
+    local doc = glean.tokenizer():tokenize("a b c")
+    local pending = {}
+    local template = { k = 1 }
+    local sorted = core.gazetteer_spans(doc, pending, { 3, 1, 2 }, { 3, 2, 2 }, { 1, 2, 3 },
+                                        { "X", "Y" }, { template, false }, "g",
+                                        require("glean.spans").span_mt)
+    assert.is_false(sorted)             -- "a b" after "c"; entry 3 has no label
+    assert.same({ "X c", "Y a b" }, { pending[1].label .. " " .. pending[1].text,
+                                      pending[2].label .. " " .. pending[2].text })
+    assert.same({ { k = 1 }, "g" }, { pending[1].attrs, pending[2].rule })
+    assert.are_not.equal(template, pending[1].attrs)    -- a copy
+    -- no attributes: an empty table made when first asked for
+    assert.is_nil(rawget(pending[2], "attrs"))
+    assert.same({}, pending[2].attrs)
+    assert.is_true(core.gazetteer_spans(doc, {}, { 1, 2 }, { 1, 3 }, { 1, 1 }, { "X" }, {}, "g"))
+    assert.has_error(function()
+      core.gazetteer_spans(doc, {}, { 2 }, { 4 }, { 1 }, { "X" }, {}, "g")
+    end, "hit 1 out of the Doc's tokens")
+    assert.has_error(function() core.gazetteer_spans(doc, {}, { 1 }, { 1 }, { 1 }, { "X" }, {}) end)
+    assert.has_error(function() core.gazetteer_spans({}, {}, {}, {}, {}, {}, {}, "g") end)
+  end)
 end)
 
 describe("actions", function()

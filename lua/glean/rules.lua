@@ -37,7 +37,7 @@ local lpeg = require "lpeg"
 local pattern = require "glean.pattern"
 local spans = require "glean.spans"
 
-local type, error, ipairs, pairs, tostring = type, error, ipairs, pairs, tostring
+local type, error, ipairs, pairs, next, tostring = type, error, ipairs, pairs, next, tostring
 local setmetatable, getmetatable, pcall = setmetatable, getmetatable, pcall
 local sort = table.sort
 local format = string.format
@@ -704,8 +704,8 @@ function M.pipeline(def)
     end
     gazetteers[#gazetteers + 1] = {
       matcher = m, name = entry.name or ("gazetteer" .. i),
-      query = { overlap = entry.overlap, labels = entry.labels }, entries = {},
-      attrs = entry.attrs,
+      query = { overlap = entry.overlap, labels = entry.labels },
+      entry_labels = {}, entry_attrs = {}, attrs = entry.attrs,
     }
   end
   local tk = def.tokenizer
@@ -719,24 +719,33 @@ function M.pipeline(def)
                         forms = core.forms() }, Pipeline)
 end
 
--- The spans of one gazetteer.
+-- The spans of one gazetteer, made in C (core.gazetteer_spans) from each
+-- entry's label and attributes, read once per entry and kept: in
+-- g.entry_labels, and in g.entry_attrs the entry's fields but its label,
+-- with the gazetteer's `attrs` where the entry has none (false when that
+-- leaves none).
+local gazetteer_spans = core.gazetteer_spans
 local function run_gazetteer(g, doc, log)
   local m = g.matcher
   local firsts, lasts, entries = m:hits(doc, g.query)
-  local cache, extra = g.entries, g.attrs
-  for k = 1, #firsts do
+  local labels, attrs_of = g.entry_labels, g.entry_attrs
+  for k = 1, #entries do
     local n = entries[k]
-    local e = cache[n]
-    if not e then
-      e = m:entry(n)
-      cache[n] = e
+    if labels[n] == nil then
+      local e = m:entry(n)
+      local attrs, extra = {}, g.attrs
+      for key, v in pairs(e) do if key ~= "label" then attrs[key] = v end end
+      if extra then
+        for key, v in pairs(extra) do if attrs[key] == nil then attrs[key] = v end end
+      end
+      labels[n] = e.label or g.name
+      attrs_of[n] = next(attrs) ~= nil and attrs
     end
-    local attrs = {}
-    for key, v in pairs(e) do if key ~= "label" then attrs[key] = v end end
-    if extra then
-      for key, v in pairs(extra) do if attrs[key] == nil then attrs[key] = v end end
-    end
-    new_span(doc, e.label or g.name, firsts[k], lasts[k], attrs, g.name)
+  end
+  local a = spans.annotations(doc)
+  if not gazetteer_spans(doc, a.pending, firsts, lasts, entries, labels, attrs_of, g.name,
+                         spans.span_mt) then
+    a.pending_sorted = false
   end
   if log then log[#log + 1] = { what = "gazetteer", name = g.name, count = #firsts } end
 end
