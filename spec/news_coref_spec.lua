@@ -176,3 +176,28 @@ describe("news coreference (people)", function()
     end)
   end
 end)
+
+describe("news entity names", function()
+  -- (sentences written for these specs)
+  it("keep a person's lower-case particles as written, and respell other words", function()
+    local r = news.extract("Ursula von der Leyen spoke first. Von der Leyen then left. "
+      .. "Sir richard Moore said little. Mark van Bommel, a coach, agreed.")
+    local names = {}
+    for _, e in ipairs(r.entities) do
+      if e.label == "PERSON" then names[#names + 1] = e.name end
+    end
+    assert.same({ "Ursula von der Leyen", "Richard Moore", "Mark van Bommel" }, names)
+    assert.same({ "Ursula von der Leyen", "Von der Leyen" },
+                mention_texts(entity_of(r, "Ursula von der Leyen", "PERSON")))
+  end)
+
+  it("make capitalised words, a particle and a known place an organisation", function()
+    local r = news.extract("Caisse Centrale Desjardins du Quebec is issuing a bond, "
+      .. "bankers said. Charles de Gaulle Airport was busy, and Jean de Brissac said so.")
+    local org = entity_of(r, "Caisse Centrale Desjardins du Quebec", "ORG")
+    assert.is_not_nil(org)
+    assert.is_nil(entity_of(r, "Caisse Centrale Desjardins du Quebec", "PERSON"))
+    assert.is_not_nil(entity_of(r, "Quebec", "LOC"))
+    assert.equal("Jean de Brissac", entity_of(r, "Jean de Brissac", "PERSON").name)
+  end)
+end)

@@ -76,6 +76,13 @@ local WEAK = { loc_preposition = true, org_acronym = true, person_capitalised = 
 local cur_doc, cur_src, token_of, lower_of, norm_of, shape_of, views
 
 local SKIP_KINDS = { punct = true, space = true, newline = true }
+-- Particles of people's names, written in lower case inside them ("Ursula
+-- von der Leyen"): the lower-case words of a name that are not respelt.
+local PARTICLES = {}
+for w in ("de du des del della di da dos das van von der den ter la le bin ibn al el")
+         :gmatch("%S+") do
+  PARTICLES[w] = true
+end
 -- propagate: up to this many words are searched for in the text, one
 -- search each; more, and the tokens are read once instead
 local TEXT_SEARCHES = 40
@@ -716,7 +723,11 @@ local function canonical(members)
       local start, stop, kind = token_of(cur_doc, i)
       local text = sub(cur_src, start, stop)
       if person and is_lower_word(i, start, kind) then
-        text = spelled[lower(i)] or (upper(sub(text, 1, 1)) .. sub(text, 2))
+        local l = lower(i)
+        -- (a particle inside the name stays as written: "Charles de Gaulle")
+        if i == m.first or not PARTICLES[l] then
+          text = spelled[l] or (upper(sub(text, 1, 1)) .. sub(text, 2))
+        end
       end
       if prev_stop and start > prev_stop + 1 then
         np = np + 1

@@ -203,6 +203,15 @@ local organisations = {
                                  "mission", "high commission" }
                                  * (T.lower"in" * T.span"LOC") ^ -1),
         action = labelled("ORG") },
+  -- "Caisse Centrale Desjardins du Quebec", "Banco Central de Chile": two
+  -- name words or more, a particle, a known place. The place makes it an
+  -- organisation rather than a person named with a particle ("Charles de
+  -- Gaulle"), which it would be else (person_capitalised, of lower
+  -- priority, matches the same words).
+  rule{ name = "org_particle_place", priority = 1,
+        pattern = C("name", org_word ^ 2 * T.lower{ "de", "du", "des", "del", "della", "di" }
+                            * T.span"LOC"),
+        action = labelled_whole("ORG") },
   -- Acronyms: "NATO", "MI6", "NCSA".
   rule{ name = "org_acronym", priority = 1,
         pattern = C("name", T.all(acronym, -common,
