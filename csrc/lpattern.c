@@ -667,15 +667,20 @@ static const char *const span_keys[] = {
 };
 enum { K_START, K_STOP, K_FIRST, K_LAST, K_LABEL, K_ATTRS, K_RULE, K_TEXT, K_COUNT };
 
-/* Pushes a new span table over tokens first..last (checked by the caller)
-** with its start, stop, first, last and text; the keys are at `keys`. */
+/* Replaces the label on top of the stack with a new span table over tokens
+** first..last (checked by the caller) with that label and its start, stop,
+** first, last and text; the keys are at `keys`. */
 static void span_table (lua_State *L, const gl_LDoc *d, int keys,
                         lua_Integer first, lua_Integer last) {
   const gl_Token *a = &d->t.tok[first - 1], *b = &d->t.tok[last - 1];
   int span;
   lua_createtable(L, 0, K_COUNT);
-  span = lua_gettop(L);
+  lua_insert(L, -2);                    /* the label on top again */
+  span = lua_gettop(L) - 1;
 #define SET(key, push) (lua_pushvalue(L, keys + (key)), push, lua_rawset(L, span))
+  lua_pushvalue(L, keys + K_LABEL);
+  lua_insert(L, -2);
+  lua_rawset(L, span);
   SET(K_START, lua_pushinteger(L, (lua_Integer)a->start + 1));
   SET(K_STOP, lua_pushinteger(L, (lua_Integer)b->stop));
   SET(K_FIRST, lua_pushinteger(L, first));
@@ -705,19 +710,39 @@ static void span_attrs (lua_State *L, int keys, int span, int mt) {
   }
 }
 
-/* The length of the pending list at idx, and the tokens of its last span
-** (the order of the spans appended after it is checked from there). */
-static size_t last_pending (lua_State *L, int idx, lua_Integer *first, lua_Integer *last) {
-  size_t np = gl_rawlen(L, idx);
-  if (np > 0) {
-    lua_rawgeti(L, idx, (int)np);
+/* A pending list being appended to: its length, the tokens of its last
+** span, and whether it is still in text order. */
+typedef struct Pending {
+  size_t n;
+  lua_Integer first, last;
+  int in_order;
+} Pending;
+
+/* Reads the pending list at idx (its last span: the order of the spans
+** appended after it is checked from there). */
+static void pending_open (lua_State *L, int idx, Pending *pd) {
+  pd->n = gl_rawlen(L, idx);
+  pd->first = pd->last = 0;
+  pd->in_order = 1;
+  if (pd->n > 0) {
+    lua_rawgeti(L, idx, (int)pd->n);
     lua_getfield(L, -1, "first");
     lua_getfield(L, -2, "last");
-    *first = lua_tointeger(L, -2);
-    *last = lua_tointeger(L, -1);
+    pd->first = lua_tointeger(L, -2);
+    pd->last = lua_tointeger(L, -1);
     lua_pop(L, 3);
   }
-  return np;
+}
+
+/* Appends the span on top of the stack (over first..last) to the pending
+** list at idx, popping it. */
+static void pending_add (lua_State *L, int idx, Pending *pd, lua_Integer first,
+                         lua_Integer last) {
+  if (pd->n > 0 && (first < pd->first || (first == pd->first && last > pd->last)))
+    pd->in_order = 0;
+  pd->first = first;
+  pd->last = last;
+  lua_rawseti(L, idx, (int)++pd->n);
 }
 
 /***
@@ -733,9 +758,9 @@ static size_t last_pending (lua_State *L, int idx, lua_Integer *first, lua_Integ
 */
 static int l_make_spans (lua_State *L) {
   gl_LDoc *d = gl_doc_check(L, 1);
-  size_t np, nw, i;
-  lua_Integer prev_first = 0, prev_last = 0;
-  int in_order = 1, k, keys, span;
+  size_t nw, i;
+  Pending pd;
+  int k, keys, span;
   luaL_checktype(L, 2, LUA_TTABLE);
   luaL_checktype(L, 3, LUA_TTABLE);
   luaL_checktype(L, 4, LUA_TTABLE);
@@ -745,7 +770,7 @@ static int l_make_spans (lua_State *L) {
   lua_settop(L, 8);
   lua_pushnil(L);                       /* 9: (nothing) */
   luaL_checkstack(L, K_COUNT + 10, "make_spans");
-  np = last_pending(L, 2, &prev_first, &prev_last);
+  pending_open(L, 2, &pd);
   nw = gl_rawlen(L, 4);
   lua_createtable(L, (int)nw, 0);                               /* 10: spans */
   keys = lua_gettop(L) + 1;
@@ -774,24 +799,16 @@ static int l_make_spans (lua_State *L) {
     if (first < 1 || last < first || (size_t)last > d->t.ntok)
       luaL_error(L, "candidate %d out of the Doc's tokens", (int)w);
     span_table(L, d, keys, first, last);                        /* span */
-    lua_insert(L, -2);                                          /* label on top */
-    lua_pushvalue(L, keys + K_LABEL);
-    lua_insert(L, -2);
-    lua_rawset(L, span);
     SET(K_RULE, lua_rawgeti(L, 6, (int)rn));
     lua_rawgeti(L, 7, (int)rn);
     span_attrs(L, keys, span, 8);
     lua_pop(L, 1);
-    if (np > 0 && (first < prev_first || (first == prev_first && last > prev_last)))
-      in_order = 0;
-    prev_first = first;
-    prev_last = last;
     lua_pushvalue(L, span);
-    lua_rawseti(L, 2, (int)++np);
+    pending_add(L, 2, &pd, first, last);
     lua_rawseti(L, 10, (int)i);
   }
 #undef SET
-  lua_pushboolean(L, in_order);
+  lua_pushboolean(L, pd.in_order);
   lua_pushvalue(L, 10);
   return 2;
 }
@@ -803,19 +820,19 @@ static int l_make_spans (lua_State *L) {
 ** tokens firsts[k]..lasts[k], its label is labels[entries[k]] and its
 ** attrs a copy of attrs[entries[k]] (or, when that is no table, span_mt as
 ** metatable). Hits whose entry has no label are skipped. Returns whether
-** pending stayed in text order. (One call per gazetteer and Doc: made in
-** Lua, a news article's lexicon spans were a tenth of its Lua work.)
+** pending stayed in text order. (One call per gazetteer and Doc, instead
+** of a Lua loop making each span.)
 */
 static int l_gazetteer_spans (lua_State *L) {
   gl_LDoc *d = gl_doc_check(L, 1);
-  size_t np, nh, i;
-  lua_Integer prev_first = 0, prev_last = 0;
-  int in_order = 1, k, keys, span;
+  size_t nh, i;
+  Pending pd;
+  int k, keys, span;
   for (k = 2; k <= 7; k++) luaL_checktype(L, k, LUA_TTABLE);
   luaL_checktype(L, 8, LUA_TSTRING);
   lua_settop(L, 9);
   luaL_checkstack(L, K_COUNT + 10, "gazetteer_spans");
-  np = last_pending(L, 2, &prev_first, &prev_last);
+  pending_open(L, 2, &pd);
   nh = gl_rawlen(L, 3);
   keys = lua_gettop(L) + 1;
   for (k = 0; k < K_COUNT; k++) lua_pushstring(L, span_keys[k]);
@@ -837,24 +854,15 @@ static int l_gazetteer_spans (lua_State *L) {
       continue;
     }
     span_table(L, d, keys, first, last);
-    lua_insert(L, -2);
-    lua_pushvalue(L, keys + K_LABEL);
-    lua_insert(L, -2);
-    lua_rawset(L, span);
     lua_pushvalue(L, keys + K_RULE);
     lua_pushvalue(L, 8);
     lua_rawset(L, span);
     lua_rawgeti(L, 7, (int)entry);
     span_attrs(L, keys, span, 9);
     lua_pop(L, 1);
-    if (np > 0 && (first < prev_first || (first == prev_first && last > prev_last)))
-      in_order = 0;
-    np++;
-    prev_first = first;
-    prev_last = last;
-    lua_rawseti(L, 2, (int)np);
+    pending_add(L, 2, &pd, first, last);
   }
-  lua_pushboolean(L, in_order);
+  lua_pushboolean(L, pd.in_order);
   return 1;
 }
 
