@@ -437,6 +437,30 @@ describe("rule files", function()
     assert.matches("^bad%.lua:2: bad argument #1 to 'rule'", err)
   end)
 
+  it("guard each function once, even when rules share its pattern", function()
+    -- a T.pred and a T.match shared by two rules: the T.pred's function is
+    -- wrapped once (a second wrapper would run the first under the limits),
+    -- and T.match needs no wrapper of its own (its matcher runs it)
+    local sandbox = require "glean.sandbox"
+    local real_guard, wrapped = sandbox.guard, 0
+    sandbox.guard = function(...) wrapped = wrapped + 1; return real_guard(...) end
+    local ok, phases = pcall(glean.rules.load, [[
+      local short = T.pred(function(tok) return #tok.text <= 3 end)
+      local digits = T.match(lpeg.R"09"^1)
+      return phase{ name = "p", overlap = "all", rules = {
+        rule{ name = "a", label = "A", pattern = T.all(T.title, short) },
+        rule{ name = "b", label = "B", pattern = T.all(T.title, short) * T.any },
+        rule{ name = "c", label = "C", pattern = digits },
+        rule{ name = "d", label = "D", pattern = digits * T.any },
+      } }
+    ]])
+    sandbox.guard = real_guard
+    assert.is_true(ok, phases)
+    assert.equal(1, wrapped)
+    assert.same({ "B Ann ran", "A Ann", "D 42 days", "C 42" },
+                spans_of(pipeline{ phases = assert(phases) }:run("Ann ran 42 days")))
+  end)
+
   it("have no io, os, require or load", function()
     for _, code in ipairs{ "io.open('/etc/passwd')", "os.execute('true')", "require 'lpeg'",
                            "load('return 1')", "debug.getinfo(1)", "string.dump(print)" } do

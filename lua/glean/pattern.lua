@@ -945,6 +945,9 @@ function Program:extern_callback(doc)
   return function(k, i)
     local e = externs[k]
     if e.fn then return e.fn(doc[i], doc) end
+    -- (a sandboxed rule file's T.match: its matcher, which runs it under
+    -- the file's limits)
+    if e.match then return e.match(e.entry, doc:text(i), nil, doc) end
     return lpeg.match(e.lpeg, doc:text(i))
   end
 end

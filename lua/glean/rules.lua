@@ -1072,11 +1072,18 @@ function M.load(source, opts)
   -- phases ends, not after every call: see Pipeline:run)
   local limits = { instructions = opts.call_instructions, memory = opts.call_memory,
                    restore = false, pool = pool.of_doc }
-  local guarded = {}
+  -- (a pattern shared by several rules is visited once per rule: a
+  -- function already guarded is not wrapped again, which would run the
+  -- wrapper itself under the limits, in a window inside the window)
+  local guarded, wrappers = {}, {}
   local function guard(fn)
-    if type(fn) ~= "function" or opts.trusted then return fn end
-    guarded[fn] = guarded[fn] or sandbox.guard(env, fn, limits)
-    return guarded[fn]
+    if type(fn) ~= "function" or opts.trusted or wrappers[fn] then return fn end
+    local g = guarded[fn]
+    if not g then
+      g = sandbox.guard(env, fn, limits)
+      guarded[fn], wrappers[g] = g, true
+    end
+    return g
   end
   -- LPeg matches of the file's patterns (text rules, T.match) run under
   -- the same limits (see sandbox.matcher)
@@ -1088,11 +1095,14 @@ function M.load(source, opts)
   end
   local token_match
   local function guard_pred(spec)
-    if spec.op == "extern" and spec.fn then spec.fn = guard(spec.fn)
-    elseif spec.op == "extern" and spec.lpeg and not opts.trusted then
-      local p = slpeg.entry(spec.lpeg)   -- T.match: one token's text, under limits
-      token_match = token_match or matcher{}
-      spec.fn = function(tok, doc) return token_match(p, tok.text, nil, doc) end
+    if spec.op == "extern" and spec.lpeg then
+      -- T.match: one token's text, matched under limits (Program's
+      -- extern_callback calls spec.match with spec.entry and the text)
+      if not opts.trusted and not spec.match then
+        token_match = token_match or matcher{}
+        spec.entry, spec.match = slpeg.entry(spec.lpeg), token_match
+      end
+    elseif spec.op == "extern" and spec.fn then spec.fn = guard(spec.fn)
     elseif spec.op == "not" then guard_pred(spec[1])
     elseif spec.op == "and" or spec.op == "or" then
       for _, x in ipairs(spec.list) do guard_pred(x) end
