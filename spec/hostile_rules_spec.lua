@@ -357,6 +357,24 @@ describe("hostile rule files", function()
                    .. loop .. ")) }", "rule file stopped")
     end)
 
+    it("functions a file sets on its predicates' fields are never called", function()
+      -- the pipeline calls a T.match through its matcher and a T.pred
+      -- through its guard; a file's own fn, match or entry fields on a
+      -- predicate (which the host would call without limits) are dropped
+      local phases = assert(load([[
+        local escape = function() error("escaped") end
+        local m = T.match(lpeg.R"az"^1)
+        m.pred.fn, m.pred.match, m.pred.entry = escape, escape, escape
+        local p = T.pred(function(tok) return #tok.text > 1 end)
+        p.pred.match, p.pred.entry = escape, escape
+        return rule{ name = 'm', label = 'X', pattern = T.all(m, p) }
+      ]]))
+      local doc = glean.pipeline{ phases = phases }:run("ab c de")
+      local got = {}
+      for _, s in ipairs(doc:spans()) do got[#got + 1] = s.text end
+      assert.same({ "ab", "de" }, got)
+    end)
+
     it("coroutines are out of reach, so none can run on", function()
       unreachable{ "coroutine", "coroutine and coroutine.wrap" }
       refused("local co = coroutine.create(function() while true do end end)", "coroutine")

@@ -1094,15 +1094,22 @@ function M.load(source, opts)
     return sandbox.matcher(env, mopts)
   end
   local token_match
+  local externs_seen = {}
   local function guard_pred(spec)
-    if spec.op == "extern" and spec.lpeg then
-      -- T.match: one token's text, matched under limits (Program's
-      -- extern_callback calls spec.match with spec.entry and the text)
-      if not opts.trusted and not spec.match then
+    if spec.op == "extern" then
+      -- (the spec is the host's copy, but the file could have set any of
+      -- its fields: what the pipeline calls, fn or match, is set here)
+      if opts.trusted or externs_seen[spec] then return end
+      externs_seen[spec] = true
+      if spec.lpeg ~= nil then
+        -- T.match: one token's text, matched under limits (Program's
+        -- extern_callback calls spec.match with spec.entry and the text)
         token_match = token_match or matcher{}
-        spec.entry, spec.match = slpeg.entry(spec.lpeg), token_match
+        spec.fn, spec.entry, spec.match = nil, slpeg.entry(spec.lpeg), token_match
+      else
+        spec.entry, spec.match = nil, nil
+        spec.fn = guard(spec.fn)
       end
-    elseif spec.op == "extern" and spec.fn then spec.fn = guard(spec.fn)
     elseif spec.op == "not" then guard_pred(spec[1])
     elseif spec.op == "and" or spec.op == "or" then
       for _, x in ipairs(spec.list) do guard_pred(x) end
