@@ -175,6 +175,22 @@ describe("news coreference (people)", function()
       assert.same({ "Petra Kell", "Petra Kell", "Kell" }, mention_texts(petra))
     end)
   end
+
+  it("joins each surname to the nearest full name before it, among many", function()
+    -- 24 full names share the surname (more than are searched one by one),
+    -- two people taking turns: each "Smith" follows its own full name
+    local parts = {}
+    for day = 1, 12 do
+      parts[#parts + 1] = ("John Smith spoke on day %d. Smith left. "
+                           .. "Jane Smith spoke too. Smith stayed."):format(day)
+    end
+    local r = news.extract(table.concat(parts, "\n\n"))
+    for _, name in ipairs({ "John Smith", "Jane Smith" }) do
+      local want = {}
+      for day = 1, 12 do want[2 * day - 1], want[2 * day] = name, "Smith" end
+      assert.same(want, mention_texts(entity_of(r, name, "PERSON")))
+    end
+  end)
 end)
 
 describe("news entity names", function()

@@ -197,13 +197,16 @@ function methods.spans(doc, label)
 end
 
 --- The index of the first span of a list in text order (by first token)
--- that starts at token `first` or after: a binary search.
+-- that starts at token `first` or after: a binary search. (Any tables with
+-- a `first` field will do: mentions, say.)
 -- @tparam {table,...} list spans in text order
 -- @tparam int first a token
--- @treturn int an index, #list + 1 when none starts there or after
+-- @tparam[opt] int n the list's end, when only list[1..n] is in order
+-- (default #list)
+-- @treturn int an index, n + 1 when none starts there or after
 -- @usage local k = spans.first_at(spans.annotations(doc).spans, 12)
-local function first_at(list, first)
-  local lo, hi = 1, #list
+local function first_at(list, first, n)
+  local lo, hi = 1, n or #list
   while lo <= hi do
     local mid = floor((lo + hi) / 2)
     if list[mid].first < first then lo = mid + 1 else hi = mid - 1 end

@@ -26,9 +26,9 @@ local spans_mod = require "glean.spans"
 local pairs, next, rawget, type = pairs, next, rawget, type
 local sort, concat = table.sort, table.concat
 local find, byte, sub, upper = string.find, string.byte, string.sub, string.upper
-local floor = math.floor
 
-local annotations, sorted_spans = spans_mod.annotations, spans_mod.sorted_spans
+local annotations, sorted_spans, first_at =
+  spans_mod.annotations, spans_mod.sorted_spans, spans_mod.first_at
 -- the Doc methods, taken once here rather than through each Doc's __index
 local doc_methods = require("glean.core").doc_methods
 local doc_token, doc_lower, doc_norm, doc_shape, doc_source, doc_locate =
@@ -276,13 +276,8 @@ local function collect(is_mention)
        and taken[last] == outer then
       -- a mention over exactly these tokens? (the rules' are in text
       -- order: a binary search finds the first at `first`)
-      local lo, hi = 1, found
-      while lo <= hi do
-        local mid = floor((lo + hi) / 2)
-        if mentions[mid].first < first then lo = mid + 1 else hi = mid - 1 end
-      end
       local owned = false
-      for k = lo, found do
+      for k = first_at(mentions, first, found), found do
         local m = mentions[k]
         if m.first ~= first then break end
         if m.last == last then owned = true; break end
@@ -578,12 +573,8 @@ local function nearest(candidates, at, best, best_d)
     end
   else
     local sorted = by_first_token(candidates)
-    local lo, hi = 1, #sorted               -- the last one at or before `at`
-    while lo <= hi do
-      local mid = floor((lo + hi) / 2)
-      if sorted[mid].first <= at then lo = mid + 1 else hi = mid - 1 end
-    end
-    local k = hi >= 1 and hi or 1           -- else the first after
+    local k = first_at(sorted, at + 1) - 1  -- the last one at or before `at`
+    if k < 1 then k = 1 end                 -- else the first after
     local first = sorted[k].first
     while k > 1 and sorted[k - 1].first == first do k = k - 1 end
     f = sorted[k]
