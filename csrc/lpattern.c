@@ -139,6 +139,10 @@ static void read_lists (lua_State *L, gl_Prog *p, const char *name, const char *
   lua_pop(L, 1);
 }
 
+/* Strings the sets' table is sized for at once (a list's length is what
+** it says; past this, the table grows as strings come). */
+#define MAX_RESERVE ((size_t)1 << 22)
+
 /***
 ** core.program(spec): a glean.Program from the tables the compiler of
 ** glean.pattern makes: code (op, x, y triples), preds (type, a, b
@@ -154,7 +158,7 @@ static int l_program (lua_State *L) {
   lua_Alloc allocf = lua_getallocf(L, &ud);
   LProgram *lp;
   gl_Prog *p;
-  size_t n, i;
+  size_t n, i, k;
   const char *why;
   int st;
   luaL_checktype(L, 1, LUA_TTABLE);
@@ -209,6 +213,12 @@ static int l_program (lua_State *L) {
   lua_getfield(L, 1, "sets");
   if (!lua_istable(L, -1)) luaL_error(L, "bad program: 'sets' is not a table");
   n = gl_rawlen(L, -1);
+  for (i = 0, k = 0; i < n; i++) {          /* the sets' sizes, to size the table once */
+    lua_rawgeti(L, -1, (int)i + 1);
+    if (lua_istable(L, -1) && k < MAX_RESERVE) k += gl_rawlen(L, -1);
+    lua_pop(L, 1);
+  }
+  if (gl_prog_reserve(p, k < MAX_RESERVE ? k : MAX_RESERVE) != GL_OK) gl_memory_error(L);
   for (i = 0; i < n; i++) {
     size_t j, m;
     lua_rawgeti(L, -1, (int)i + 1);

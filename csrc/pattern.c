@@ -151,6 +151,13 @@ static int rehash_sets (gl_Prog *p, size_t nslots) {
   return GL_OK;
 }
 
+int gl_prog_reserve (gl_Prog *p, size_t nstrings) {
+  size_t want = 64, n = p->nstrings + nstrings;
+  if (n > (size_t)UINT32_MAX / 4) return GL_ENOMEM;
+  while (want < 2 * n) want *= 2;
+  return want > p->nset_slots ? rehash_sets(p, want) : GL_OK;
+}
+
 int gl_prog_add_string (gl_Prog *p, uint32_t set, const char *s, size_t len) {
   const unsigned char *us = (const unsigned char *)s;
   uint32_t *slot;
@@ -159,8 +166,10 @@ int gl_prog_add_string (gl_Prog *p, uint32_t set, const char *s, size_t len) {
   if ((p->nstrings + 1) * 2 > p->nset_slots &&
       rehash_sets(p, p->nset_slots ? 2 * p->nset_slots : 64) != GL_OK)
     return GL_ENOMEM;
-  if (set_slot(p, set, us, len, hash_bytes(us, len))[0]) return GL_OK;   /* already in */
+  slot = set_slot(p, set, us, len, hash_bytes(us, len));
+  if (slot[0]) return GL_OK;                            /* already in */
   if (used + len >= UINT32_MAX) return GL_ENOMEM;
+  /* (growing the string pool leaves the slots, and so 'slot', in place) */
   if (gl_grow(p->alloc, p->ud, (void **)&p->str_offs, &p->str_cap, p->nstrings + 2,
               sizeof(uint32_t)) ||
       gl_grow(p->alloc, p->ud, (void **)&p->str_pool, &p->pool_cap, used + len + 1, 1))
@@ -168,7 +177,6 @@ int gl_prog_add_string (gl_Prog *p, uint32_t set, const char *s, size_t len) {
   p->str_offs[0] = 0;
   memcpy(p->str_pool + used, s, len);
   p->str_offs[p->nstrings + 1] = (uint32_t)(used + len);
-  slot = set_slot(p, set, us, len, hash_bytes(us, len));
   slot[0] = set + 1;
   slot[1] = (uint32_t)p->nstrings++;
   return GL_OK;

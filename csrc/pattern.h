@@ -279,6 +279,9 @@ typedef struct gl_PRun {
 
 GL_FUNC void gl_prog_init (gl_Prog *p, gl_Alloc alloc, void *ud);
 GL_FUNC void gl_prog_free (gl_Prog *p);
+/* Makes room for nstrings more strings in the sets, so that adding them
+** does not grow the table again and again; GL_OK or GL_ENOMEM. */
+GL_FUNC int gl_prog_reserve (gl_Prog *p, size_t nstrings);
 /* Adds a string to set 'set'; GL_OK or GL_ENOMEM. */
 GL_FUNC int gl_prog_add_string (gl_Prog *p, uint32_t set, const char *s, size_t len);
 /* Checks a program filled in by the caller (code, starts, predicates) and
