@@ -332,6 +332,20 @@ describe("lexicon.load", function()
     assert.equal(words, lexicon.common_words())
   end)
 
+  it("reads every COMMON line of common.tsv: first, last without a line break, CRLF", function()
+    -- (a child process: GLEAN_DATA is read, and the list kept, once per process)
+    local dir = temp_dir()
+    write(dir .. "/common.tsv", "first\tCOMMON\r\nsecond word\tCOMMON\nname\tPROPER\n"
+                                .. "prefix\tCOMMONER\nlast\tCOMMON")
+    local rt = support.runtime()
+    local out = run("GLEAN_DATA='" .. dir .. "' " .. support.interpreter()
+                    .. " -e \"package.path = 'lua/?.lua;lua/?/init.lua;' .. package.path;"
+                    .. " package.cpath = 'build/" .. rt .. "/?.so;' .. package.cpath;"
+                    .. " io.write(table.concat(require('glean.news.lexicon').common_words(), '|'), '\\n')\"")
+    rm(dir)
+    assert.equal("first|second word|last\nstatus=0\n", out)
+  end)
+
   it("takes GLEAN_DATA's directory and build/data before the installed place", function()
     if not compiled then return pending("no " .. GENERATED .. "/news.glz: run make data") end
     local lx = assert(lexicon.load())
