@@ -153,6 +153,7 @@ static int rehash_sets (gl_Prog *p, size_t nslots) {
 
 int gl_prog_reserve (gl_Prog *p, size_t nstrings) {
   size_t want = 64, n = p->nstrings + nstrings;
+  if (nstrings == 0) return GL_OK;      /* a program without sets needs no table */
   if (n > (size_t)UINT32_MAX / 4) return GL_ENOMEM;
   while (want < 2 * n) want *= 2;
   return want > p->nset_slots ? rehash_sets(p, want) : GL_OK;
